@@ -1,0 +1,172 @@
+/** Reads the editor folder into typed Content, collecting every problem instead of stopping at the first. */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { z } from 'zod';
+import { findRawHtml, renderHtml, renderText } from './markdown.ts';
+import { frontMatterSchema, intentsSchema, synonymsSchema, tenantSchema, triggersSchema } from './schema.ts';
+import {
+  LANGS,
+  type Content,
+  type ContentProblem,
+  type FaqEntry,
+  type Intents,
+  type Lang,
+  type Localized,
+  type Synonyms,
+  type Tenant,
+  type TenantContent,
+  type Triggers,
+} from './types.ts';
+import { parseYaml } from './yaml-file.ts';
+
+export type LoadResult = { ok: true; content: Content; warnings: ContentProblem[] } | { ok: false; problems: ContentProblem[] };
+
+const FAQ_FILE = /^([a-z0-9][a-z0-9-]*)\.(fr|de|it)\.md$/;
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+export function loadContent(dir: string): LoadResult {
+  const problems: ContentProblem[] = [];
+  const hash = createHash('sha256');
+  const rel = (path: string) => relative(process.cwd(), path) || path;
+
+  const read = (path: string): string | undefined => {
+    try {
+      const text = readFileSync(path, 'utf8');
+      hash.update(path).update(text);
+      return text;
+    } catch {
+      problems.push({ file: rel(path), message: 'file is missing or unreadable' });
+      return undefined;
+    }
+  };
+
+  const readYaml = <S extends z.ZodType>(path: string, schema: S): z.output<S> | undefined => {
+    const text = read(path);
+    if (text === undefined) return undefined;
+    const parsed = parseYaml(text, schema, rel(path));
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      return undefined;
+    }
+    return parsed.value;
+  };
+
+  const perLang = <S extends z.ZodType>(folder: string, schema: S, fallback: z.output<S>): Localized<z.output<S>> =>
+    Object.fromEntries(LANGS.map((l) => [l, readYaml(join(folder, `${l}.yaml`), schema) ?? fallback])) as Localized<
+      z.output<S>
+    >;
+
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    return { ok: false, problems: [{ file: rel(dir), message: 'content folder not found' }] };
+  }
+
+  const synonyms: Synonyms = perLang(join(dir, 'synonyms'), synonymsSchema, []);
+  const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [] });
+
+  const tenants = new Map<string, TenantContent>();
+  const tenantDirs = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'tenant.yaml')))
+    .map((d) => d.name)
+    .sort();
+  if (tenantDirs.length === 0) problems.push({ file: rel(dir), message: 'no tenant folder (a folder with a tenant.yaml)' });
+
+  for (const name of tenantDirs) {
+    const tenantDir = join(dir, name);
+    const parsedTenant = readYaml(join(tenantDir, 'tenant.yaml'), tenantSchema);
+    if (!parsedTenant) continue;
+    if (parsedTenant.id !== name) {
+      problems.push({ file: rel(join(tenantDir, 'tenant.yaml')), line: 1, message: `id "${parsedTenant.id}" must match the folder name "${name}"` });
+      continue;
+    }
+    const portal = parsedTenant.portal;
+    const tenant: Tenant = {
+      ...parsedTenant,
+      portal: typeof portal === 'string' ? { fr: portal, de: portal, it: portal } : portal,
+    };
+    const entries = loadFaq(join(tenantDir, 'faq'), tenant, read, problems, rel);
+    const triggers: Triggers = perLang(join(tenantDir, 'triggers'), triggersSchema, {});
+    tenants.set(name, { tenant, entries, triggers });
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, content: { tenants, synonyms, intents, version: hash.digest('hex').slice(0, 12) }, warnings: [] };
+}
+
+function loadFaq(
+  faqDir: string,
+  tenant: Tenant,
+  read: (path: string) => string | undefined,
+  problems: ContentProblem[],
+  rel: (path: string) => string,
+): Localized<FaqEntry[]> {
+  const entries: Localized<FaqEntry[]> = { fr: [], de: [], it: [] };
+  if (!existsSync(faqDir)) {
+    problems.push({ file: rel(faqDir), message: 'FAQ folder is missing' });
+    return entries;
+  }
+  const files = readdirSync(faqDir).filter((f) => f.endsWith('.md')).sort();
+  const categories = new Set(tenant.categories.map((c) => c.id));
+  for (const name of files) {
+    const path = join(faqDir, name);
+    const match = FAQ_FILE.exec(name);
+    if (!match) {
+      problems.push({ file: rel(path), message: 'FAQ file names look like "<id>.<fr|de|it>.md", the id in lower case with hyphens' });
+      continue;
+    }
+    const [, id, lang] = match as unknown as [string, string, Lang];
+    const source = read(path);
+    if (source === undefined) continue;
+    const fm = FRONT_MATTER.exec(source);
+    if (!fm) {
+      problems.push({ file: rel(path), line: 1, message: 'front matter missing: the file must start with a "---" line' });
+      continue;
+    }
+    const parsed = parseYaml(fm[1]!, frontMatterSchema, rel(path), 1);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const bodyLine = fm[0].split('\n').length;
+    const markdown = source.slice(fm[0].length).trim();
+    if (!markdown) problems.push({ file: rel(path), line: bodyLine, message: 'the answer is empty' });
+    for (const raw of findRawHtml(markdown)) {
+      problems.push({ file: rel(path), line: bodyLine + raw.line - 1, message: `raw HTML is not allowed: ${raw.tag}` });
+    }
+    const fmv = parsed.value;
+    if (!categories.has(fmv.category)) {
+      problems.push({ file: rel(path), line: 2, message: `category "${fmv.category}" is not one of ${[...categories].join(', ')} (tenant.yaml)` });
+    }
+    entries[lang].push({
+      id,
+      lang,
+      question: fmv.question,
+      alternates: fmv.alternates,
+      category: fmv.category,
+      related: fmv.related,
+      markdown,
+      html: renderHtml(markdown),
+      text: renderText(markdown),
+      file: rel(path),
+    });
+  }
+
+  // Every entry exists in the three languages, and related ids point at entries that exist.
+  const ids = new Set(LANGS.flatMap((l) => entries[l].map((e) => e.id)));
+  for (const id of ids) {
+    for (const l of LANGS) {
+      if (!entries[l].some((e) => e.id === id)) {
+        problems.push({ file: rel(join(faqDir, `${id}.${l}.md`)), message: `translation missing: entry "${id}" has no ${l} version` });
+      }
+    }
+  }
+  for (const l of LANGS) {
+    for (const e of entries[l]) {
+      for (const r of e.related) {
+        if (!ids.has(r)) problems.push({ file: e.file, message: `related entry "${r}" does not exist` });
+        if (r === e.id) problems.push({ file: e.file, message: 'an entry cannot be related to itself' });
+      }
+    }
+  }
+  return entries;
+}

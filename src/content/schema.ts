@@ -1,0 +1,67 @@
+/** zod schemas for the editor files: what a tenant file, FAQ front matter and the YAML lists may hold. */
+import { z } from 'zod';
+
+const localized = z.object({ fr: z.string().min(1), de: z.string().min(1), it: z.string().min(1) }).strict();
+const lang = z.enum(['fr', 'de', 'it']);
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "08:00"');
+/** Swiss numbers as people read them: "0800 815 415", "031 555 09 11", "+41 31 555 09 11". */
+export const phoneNumber = z
+  .string()
+  .regex(/^(\+41 ?|0)\d{2,3}( ?\d{2,3}){2,3}$/, 'a Swiss phone number like "0800 815 415"');
+
+export const tenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower case letters, digits and hyphens'),
+    defaultLanguage: lang,
+    insurer: localized,
+    portal: z.union([z.string().min(1), localized]),
+    theme: z
+      .object({
+        primary: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#003c71"'),
+        accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#e6eef6"'),
+      })
+      .strict(),
+    urls: z.record(z.string(), z.url({ protocol: /^https$/, message: 'an https:// address' })),
+    support: z
+      .object({
+        name: localized,
+        email: z.email().nullable(),
+        contactForm: z.boolean(),
+        phones: z.partialRecord(lang, z.object({ number: phoneNumber, label: localized }).strict()),
+        hours: z.array(
+          z
+            .object({
+              days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+              open: time,
+              close: time,
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+    embed: z.object({ allowedOrigins: z.array(z.url({ message: 'an origin like "https://www.example.ch"' })) }).strict(),
+    categories: z.array(z.object({ id: z.string().min(1), title: localized }).strict()).min(1),
+  })
+  .strict();
+
+export const frontMatterSchema = z
+  .object({
+    question: z.string().trim().min(3, 'the question is empty'),
+    alternates: z.array(z.string().trim().min(2)).default([]),
+    category: z.string().min(1),
+    related: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const synonymsSchema = z.array(z.array(z.string().trim().min(1)).min(2, 'a group needs two words or more'));
+
+export const intentsSchema = z
+  .object({
+    contact: z.array(z.string().min(1)).min(1),
+    greeting: z.array(z.string().min(1)).min(1),
+    thanks: z.array(z.string().min(1)).min(1),
+    goodbye: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const triggersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().trim().min(2)).min(1));

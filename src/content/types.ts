@@ -1,0 +1,76 @@
+/** The typed shape of editor content once loaded: tenants, FAQ entries, synonyms, triggers, intents. */
+
+export const LANGS = ['fr', 'de', 'it'] as const;
+export type Lang = (typeof LANGS)[number];
+export const isLang = (v: unknown): v is Lang => typeof v === 'string' && (LANGS as readonly string[]).includes(v);
+
+export type Localized<T = string> = Record<Lang, T>;
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type OpeningSlot = { days: Weekday[]; open: string; close: string };
+
+export type PhoneLine = { number: string; label: Localized };
+
+export type Tenant = {
+  id: string;
+  defaultLanguage: Lang;
+  insurer: Localized;
+  portal: Localized;
+  theme: { primary: string; accent: string };
+  urls: Record<string, string>;
+  support: {
+    name: Localized;
+    email: string | null;
+    contactForm: boolean;
+    phones: Partial<Record<Lang, PhoneLine>>;
+    hours: OpeningSlot[];
+  };
+  embed: { allowedOrigins: string[] };
+  categories: { id: string; title: Localized }[];
+};
+
+export type FaqEntry = {
+  id: string;
+  lang: Lang;
+  question: string;
+  alternates: string[];
+  category: string;
+  related: string[];
+  /** The answer as the editor wrote it (Markdown). */
+  markdown: string;
+  /** The answer rendered to safe HTML (raw HTML in the source is escaped). */
+  html: string;
+  /** The answer as plain text, for the API and the index. */
+  text: string;
+  file: string;
+};
+
+/** Groups of interchangeable words per language. */
+export type Synonyms = Localized<string[][]>;
+
+export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
+export type Intents = Localized<Record<IntentName, string[]>>;
+
+/** Per tenant and language: flow id → phrases that start it. */
+export type Triggers = Localized<Record<string, string[]>>;
+
+export type TenantContent = {
+  tenant: Tenant;
+  /** entries[lang] keeps the editor's order (by id). */
+  entries: Localized<FaqEntry[]>;
+  triggers: Triggers;
+};
+
+export type Content = {
+  tenants: Map<string, TenantContent>;
+  synonyms: Synonyms;
+  intents: Intents;
+  /** A short hash of every file read, shown in /healthz so editors see which version serves. */
+  version: string;
+};
+
+/** A problem found in an editor file, with the line it is on where known. */
+export type ContentProblem = { file: string; line?: number; message: string };
+
+export const formatProblem = (p: ContentProblem): string =>
+  p.line ? `${p.file}:${p.line}: ${p.message}` : `${p.file}: ${p.message}`;

@@ -1,0 +1,36 @@
+/** Entry point: read the environment, compose the app and serve it; nothing else. */
+import { serve } from '@hono/node-server';
+import { compose } from './compose.ts';
+import { parseConfig } from './config.ts';
+
+const parsed = parseConfig(process.env);
+if (!parsed.ok) {
+  console.error(`Configuration error:\n  ${parsed.errors.join('\n  ')}`);
+  process.exit(1);
+}
+const config = parsed.config;
+const result = compose(config);
+if (!result.ok) {
+  console.error(`Content has errors; fix them and start again:\n${result.errors.join('\n')}`);
+  process.exit(1);
+}
+const { app, logger, library, close } = result.composed;
+
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  logger.info({ url: `http://${config.host}:${info.port}/`, contentVersion: library().content.version }, 'help assistant listening');
+});
+
+// Finish what is in flight, then close the database; a second signal or 10 s end it anyway.
+let stopping = false;
+const shutdown = () => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  logger.info('shutting down');
+  server.close(() => {
+    close();
+    process.exit(0);
+  });
+  setTimeout(() => process.exit(0), 10_000).unref();
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

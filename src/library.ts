@@ -1,0 +1,31 @@
+/** Everything built from editor files at once (content, interface strings, search), swapped whole on reload. */
+import { loadContent } from './content/load.ts';
+import { loadLocales, type Translate } from './content/locales.ts';
+import type { Content, ContentProblem } from './content/types.ts';
+import { createSearchService, type SearchService } from './search/service.ts';
+
+export type Library = {
+  content: Content;
+  t: Translate;
+  search: SearchService;
+  /** When this library was built (ISO time), for the status page. */
+  loadedAt: string;
+};
+
+export type LibraryResult = { ok: true; library: Library } | { ok: false; problems: ContentProblem[] };
+
+export function loadLibrary(dirs: { contentDir: string; localesDir: string }, now: () => Date = () => new Date()): LibraryResult {
+  const content = loadContent(dirs.contentDir);
+  const locales = loadLocales(dirs.localesDir);
+  const problems = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
+  if (!content.ok || !locales.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    library: {
+      content: content.content,
+      t: locales.t,
+      search: createSearchService(content.content),
+      loadedAt: now().toISOString(),
+    },
+  };
+}

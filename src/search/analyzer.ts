@@ -1,0 +1,96 @@
+/**
+ * Turns text into index terms for one language: folding, words, stop words, German compound
+ * splitting, Snowball stemming, and a shared token for each synonym group found in the text.
+ * The same analyzer serves documents and queries, so both sides meet on the same terms.
+ */
+import type { Lang } from '../content/types.ts';
+import { fold, words } from './fold.ts';
+import { stemmers } from './stemmers.ts';
+import { stopwords } from './stopwords.ts';
+
+export type Analyzer = {
+  lang: Lang;
+  /** Index and query terms of a text. */
+  terms(text: string): string[];
+  /** The plain stems, without synonym tokens: what the visitor actually wrote. */
+  stems(text: string): string[];
+};
+
+/** Marks terms made by the analyzer (synonym groups) so they are never fuzzy-matched. */
+export const SYNONYM_PREFIX = '~';
+
+type Phrase = { stems: string[]; group: number };
+
+export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: string[]): Analyzer {
+  const stem = stemmers[lang];
+  const stop = stopwords[lang];
+  const baseStems = (text: string): string[] =>
+    words(fold(text))
+      .filter((w) => w.length > 1 && !stop.has(w))
+      .map((w) => (/^\d/.test(w) ? w : stem(w)));
+
+  // The words of the corpus (stemmed), so that compounds split only into words the content knows.
+  const known = new Set<string>();
+  for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
+
+  const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
+
+  const stems = (text: string): string[] => {
+    const out: string[] = [];
+    for (const w of words(fold(text))) {
+      if (w.length < 2 || stop.has(w)) continue;
+      if (/^\d/.test(w)) {
+        out.push(w);
+        continue;
+      }
+      out.push(stem(w));
+      out.push(...split(w));
+    }
+    return out;
+  };
+
+  // Synonym phrases are matched on the same stems, keyed by their first stem.
+  const phrases = new Map<string, Phrase[]>();
+  synonymGroups.forEach((group, g) => {
+    for (const member of group) {
+      const s = stems(member);
+      if (s.length === 0) continue;
+      const list = phrases.get(s[0]!) ?? [];
+      list.push({ stems: s, group: g });
+      phrases.set(s[0]!, list);
+    }
+  });
+
+  const terms = (text: string): string[] => {
+    const s = stems(text);
+    const groups = new Set<number>();
+    s.forEach((first, i) => {
+      for (const p of phrases.get(first) ?? []) {
+        if (p.stems.every((x, k) => s[i + k] === x)) groups.add(p.group);
+      }
+    });
+    return groups.size ? [...s, ...[...groups].map((g) => `${SYNONYM_PREFIX}${g}`)] : s;
+  };
+
+  return { lang, terms, stems };
+}
+
+/**
+ * Splits a German compound into two known words ("vertragsnummer" → "vertrag", "nummer"), allowing the
+ * linking "s" and "n" of German word formation. Only splits into words the content uses, so
+ * unknown words stay whole.
+ */
+function splitCompound(word: string, known: Set<string>, stem: (w: string) => string): string[] {
+  if (word.length < 7) return [];
+  for (let i = 3; i <= word.length - 4; i++) {
+    const right = stem(word.slice(i));
+    if (!known.has(right)) continue;
+    const left = word.slice(0, i);
+    for (const candidate of [left, left.replace(/(s|n|en|es)$/, '')]) {
+      if (candidate.length < 3) continue;
+      const l = stem(candidate);
+      if (known.has(l)) return [l, right];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,41 @@
+/**
+ * Guesses the language of a visitor's text. Short questions defeat general detectors, so the guess
+ * weighs two signals: how many of the words are known to each language's content and stop-word list
+ * (the domain knows "Franchise" is German here too), and franc's trigram model as a tie-breaker.
+ */
+import { franc } from 'franc-min';
+import { LANGS, type Lang } from '../content/types.ts';
+import { fold, words } from './fold.ts';
+import { stopwords } from './stopwords.ts';
+
+const FRANC: Record<string, Lang> = { fra: 'fr', deu: 'de', ita: 'it' };
+
+export type Detection = { lang: Lang; confident: boolean };
+
+export type LanguageDetector = (text: string) => Detection | undefined;
+
+/** @param vocabularies folded words of each language's content */
+export function createLanguageDetector(vocabularies: Record<Lang, Set<string>>): LanguageDetector {
+  return (text) => {
+    const ws = words(fold(text)).filter((w) => w.length > 1 && !/^\d/.test(w));
+    if (ws.length === 0) return undefined;
+    const score = (l: Lang) =>
+      ws.reduce((n, w) => n + (stopwords[l].has(w) ? 1 : 0) + (vocabularies[l].has(w) ? 1 : 0), 0);
+    const ranked = LANGS.map((l) => ({ l, s: score(l) })).sort((a, b) => b.s - a.s);
+    const [best, second] = ranked as [{ l: Lang; s: number }, { l: Lang; s: number }];
+    const guess = FRANC[franc(text, { only: ['fra', 'deu', 'ita'], minLength: 3 })];
+    if (best.s > second.s) {
+      // A clear lead on the domain vocabulary wins; a one-word lead is confident only if franc agrees.
+      return { lang: best.l, confident: best.s - second.s >= 2 || guess === best.l };
+    }
+    if (guess && ranked.filter((r) => r.s === best.s).some((r) => r.l === guess)) return { lang: guess, confident: best.s > 0 };
+    return best.s > 0 ? { lang: best.l, confident: false } : undefined;
+  };
+}
+
+/** The folded words of some texts, to build a detector's vocabularies. */
+export function vocabularyOf(texts: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const t of texts) for (const w of words(fold(t))) if (w.length > 1) out.add(w);
+  return out;
+}

@@ -1,0 +1,15 @@
+/** Stop words per language: the `stopword` package's lists, minus words that carry meaning in this domain. */
+import { deu, fra, ita } from 'stopword';
+import type { Lang } from '../content/types.ts';
+import { fold } from './fold.ts';
+
+// Short domain words must survive, and the German list also drops content words visitors ask
+// with ("wie hoch", "zehn Jahre", "wie lange").
+const KEEP = new Set([
+  'online', 'code', 'app', 'sms', 'pdf',
+  'jahr', 'jahre', 'jahren', 'lange', 'neue', 'neu', 'zeit', 'gross', 'hoch', 'tag', 'tage', 'zehn', 'erste', 'ersten', 'monat',
+]);
+
+const build = (list: string[]) => new Set(list.map(fold).filter((w) => !KEEP.has(w)));
+
+export const stopwords: Record<Lang, Set<string>> = { fr: build(fra), de: build(deu), it: build(ita) };

@@ -1,0 +1,15 @@
+/** What the HTTP layer is given: live content, the clock, the logger and (later) storage and actions. */
+import type { Logger } from 'pino';
+import type { Library } from '../library.ts';
+
+export type WebDeps = {
+  /** The content now serving; live reload swaps what this returns. */
+  library: () => Library;
+  /** Problems of the last reload that did not take (the previous content keeps serving). */
+  contentErrors: () => string[];
+  defaultTenant: string;
+  clock: () => Date;
+  logger: Logger;
+};
+
+export type Env = { Variables: { lang?: import('../content/types.ts').Lang } };

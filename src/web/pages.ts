@@ -1,0 +1,110 @@
+/** The help pages: home per tenant and language, search (htmx fragment or full page), one page per entry. */
+import { Hono, type Context } from 'hono';
+import { isLang, type Lang, type TenantContent } from '../content/types.ts';
+import type { Env, WebDeps } from './context.ts';
+import { fromAcceptLanguage } from './lang.ts';
+import { entryUrl, snippet } from './results.ts';
+import { renderPage, type PageContext } from './view.ts';
+
+const MAX_QUERY = 300;
+
+export function helpPages(deps: WebDeps) {
+  const app = new Hono<Env>();
+
+  const visitorLang = (c: Context<Env>, tc?: TenantContent): Lang =>
+    fromAcceptLanguage(c.req.header('accept-language')) ?? tc?.tenant.defaultLanguage ?? 'de';
+
+  app.get('/', (c) => c.redirect(`/${deps.defaultTenant}/${visitorLang(c, deps.library().content.tenants.get(deps.defaultTenant))}/`));
+
+  app.get('/:tenant{[a-z][a-z0-9-]*}', (c) => {
+    const tc = deps.library().content.tenants.get(c.req.param('tenant'));
+    if (!tc) return notFound(c, deps);
+    return c.redirect(`/${tc.tenant.id}/${visitorLang(c, tc)}/`);
+  });
+
+  /** Resolves tenant and language from the path, or answers a friendly 404. */
+  const page = (handler: (c: Context<Env>, ctx: PageContext & { tc: TenantContent }) => Response | Promise<Response>) => (c: Context<Env>) => {
+    const library = deps.library();
+    const tc = library.content.tenants.get(c.req.param('tenant') ?? '');
+    const lang = c.req.param('lang');
+    if (!tc || !isLang(lang)) return notFound(c, deps);
+    c.set('lang', lang);
+    const path = new URL(c.req.url).pathname;
+    return handler(c, {
+      library,
+      tenant: tc.tenant,
+      tc,
+      lang,
+      langHref: (l) => path.replace(`/${tc.tenant.id}/${lang}`, `/${tc.tenant.id}/${l}`),
+    });
+  };
+
+  const searchModel = (ctx: PageContext & { tc: TenantContent }, q: string | undefined) => {
+    const query = (q ?? '').trim().slice(0, MAX_QUERY);
+    const hits = query ? ctx.library.search.search(ctx.tenant.id, ctx.lang, query, { prefix: true, limit: 8 }) : [];
+    return {
+      query,
+      results: hits.map((h) => ({ title: h.entry.question, url: entryUrl(ctx.tenant.id, h.entry), snippet: snippet(h.entry.text) })),
+    };
+  };
+
+  const home = (c: Context<Env>, ctx: PageContext & { tc: TenantContent }) => {
+    const entries = ctx.tc.entries[ctx.lang];
+    const categories = ctx.tenant.categories
+      .map((cat) => ({ id: cat.id, title: cat.title[ctx.lang], entries: entries.filter((e) => e.category === cat.id) }))
+      .filter((cat) => cat.entries.length > 0);
+    return c.html(renderPage('home', ctx, { categories, ...searchModel(ctx, c.req.query('q')) }));
+  };
+
+  app.get('/:tenant/:lang/', page(home));
+  app.get('/:tenant/:lang', page((c, ctx) => c.redirect(`/${ctx.tenant.id}/${ctx.lang}/`)));
+
+  app.get(
+    '/:tenant/:lang/search',
+    page((c, ctx) => {
+      // htmx asks for the result list only; a plain form post gets the whole page.
+      if (c.req.header('hx-request') === 'true') {
+        c.header('Vary', 'HX-Request');
+        return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'))));
+      }
+      return home(c, ctx);
+    }),
+  );
+
+  app.get(
+    '/:tenant/:lang/faq/:id',
+    page((c, ctx) => {
+      const entries = ctx.tc.entries[ctx.lang];
+      const entry = entries.find((e) => e.id === c.req.param('id'));
+      if (!entry) return notFound(c, deps, ctx);
+      const related = entry.related.flatMap((id) => entries.filter((e) => e.id === id));
+      const categoryTitle = ctx.tenant.categories.find((cat) => cat.id === entry.category)?.title[ctx.lang] ?? '';
+      return c.html(renderPage('entry', ctx, { entry, related, categoryTitle, title: `${entry.question} – ${ctx.tenant.portal[ctx.lang]}` }));
+    }),
+  );
+
+  return app;
+}
+
+/** A 404 page in the visitor's language, branded with the tenant of the path or the default one. */
+export function notFound(c: Context<Env>, deps: WebDeps, known?: PageContext) {
+  const library = deps.library();
+  const ctx: PageContext =
+    known ??
+    (() => {
+      const tc = library.content.tenants.get(deps.defaultTenant) ?? [...library.content.tenants.values()][0]!;
+      const lang = c.get('lang') ?? fromAcceptLanguage(c.req.header('accept-language')) ?? tc.tenant.defaultLanguage;
+      return { library, tenant: tc.tenant, lang, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/` };
+    })();
+  const t = (k: string) => library.t(ctx.lang, k);
+  return c.html(renderPage('error', ctx, { heading: t('help.notFoundTitle'), text: t('help.notFoundText') }), 404);
+}
+
+/** A 500 page that says sorry and nothing about the cause. */
+export function errorPage(c: Context<Env>, deps: WebDeps, status: 400 | 403 | 429 | 500 = 500, textKey = 'help.errorText') {
+  const library = deps.library();
+  const tc = library.content.tenants.get(deps.defaultTenant) ?? [...library.content.tenants.values()][0]!;
+  const lang = c.get('lang') ?? fromAcceptLanguage(c.req.header('accept-language')) ?? tc.tenant.defaultLanguage;
+  const ctx: PageContext = { library, tenant: tc.tenant, lang, langHref: (l) => `/${tc.tenant.id}/${l}/` };
+  return c.html(renderPage('error', ctx, { heading: library.t(lang, 'help.errorTitle'), text: library.t(lang, textKey) }), status);
+}

@@ -1,0 +1,27 @@
+/** Static assets: the stylesheet, htmx from its npm package (never a CDN) and a theme per tenant. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Hono } from 'hono';
+import type { Env, WebDeps } from './context.ts';
+
+const require = createRequire(import.meta.url);
+const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
+const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
+
+const CACHE = 'public, max-age=3600';
+
+export function staticAssets(deps: WebDeps) {
+  const app = new Hono<Env>();
+  app.get('/htmx.min.js', (c) => c.body(htmx, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE }));
+  app.get('/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': CACHE }));
+  app.get('/theme/:file{[a-z0-9-]+\\.css}', (c) => {
+    const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.css$/, ''));
+    if (!tc) return c.body('/* unknown tenant */', 404, { 'content-type': 'text/css; charset=utf-8' });
+    const { primary, accent } = tc.tenant.theme;
+    return c.body(`:root { --primary: ${primary}; --accent: ${accent}; }\n`, 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+    });
+  });
+  return app;
+}

@@ -1,0 +1,36 @@
+/** Renders eta views with what every page needs: the tenant, the language, t() and language links. */
+import { Eta } from 'eta';
+import { fileURLToPath } from 'node:url';
+import { LANGS, type Lang, type Tenant } from '../content/types.ts';
+import type { Library } from '../library.ts';
+
+const views = fileURLToPath(new URL('../../views', import.meta.url));
+const eta = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
+
+const LANG_LABELS: Record<Lang, string> = { fr: 'Français', de: 'Deutsch', it: 'Italiano' };
+
+export type PageContext = {
+  library: Library;
+  tenant: Tenant;
+  lang: Lang;
+  /** The same page in another language. */
+  langHref: (lang: Lang) => string;
+  embedded?: boolean;
+};
+
+export function renderPage(view: string, ctx: PageContext, data: Record<string, unknown>): string {
+  return eta.render(view, { ...base(ctx), ...data });
+}
+
+function base(ctx: PageContext) {
+  const t = (key: string, vars?: Record<string, unknown>) => ctx.library.t(ctx.lang, key, vars);
+  return {
+    tenant: ctx.tenant,
+    lang: ctx.lang,
+    t,
+    langs: LANGS.map((code) => ({ code, label: LANG_LABELS[code] })),
+    langHref: ctx.langHref,
+    bodyClass: ctx.embedded ? 'embedded' : '',
+    title: t('help.title', { portal: ctx.tenant.portal[ctx.lang] }),
+  };
+}
