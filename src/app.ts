@@ -1,40 +1,53 @@
 /** Builds the HTTP application from its dependencies: middleware order, mounted sub-apps, error handling. */
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
-import { ApiError } from './web/errors.ts';
+import { bodyLimit } from 'hono/body-limit';
+import type { Assistant } from './chat/assistant.ts';
+import type { ActionService } from './actions/service.ts';
+import type { Lang } from './content/types.ts';
+import type { Store } from './store/types.ts';
+import { actionsApi } from './web/actions-api.ts';
+import { chatApi } from './web/chat-api.ts';
+import { chatPages } from './web/chat-page.ts';
 import type { Env, WebDeps } from './web/context.ts';
-import { fromAcceptLanguage } from './web/lang.ts';
+import { ApiError } from './web/errors.ts';
 import { health } from './web/health.ts';
+import { fromAcceptLanguage } from './web/lang.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
+import { securityHeaders } from './web/security-headers.ts';
 import { staticAssets } from './web/static.ts';
 
-export type AppDeps = WebDeps;
+export type AppDeps = WebDeps & {
+  store: Store;
+  actions: ActionService;
+  assistant: Assistant;
+  portalTokenSecret: string | undefined;
+  demo: boolean;
+};
+
+/** Largest request body accepted; chat messages are far smaller. */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
+  app.use(securityHeaders);
   app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large');
       },
-      referrerPolicy: 'strict-origin-when-cross-origin',
-      crossOriginResourcePolicy: false,
     }),
   );
 
   app.route('/healthz', health(deps));
   app.route('/api/search', searchApi(deps));
+  app.route('/api/chat', chatApi(deps));
+  app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
+  app.route('/', chatPages(deps));
   app.route('/', helpPages(deps));
 
   app.notFound((c) => {
@@ -49,6 +62,12 @@ export function createApp(deps: AppDeps) {
       if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), err.code, err.vars), err.status);
       return errorPage(c, deps, err.status === 429 ? 429 : err.status === 403 ? 403 : 400);
     }
+    // hono's own HTTP errors (such as the CSRF check's 403) carry a status, not a cause to hide.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), status === 403 ? 'csrf' : 'invalid_body', { detail: '' }), status as 400);
+      return errorPage(c, deps, status === 403 ? 403 : 400, status === 403 ? 'errors.csrf' : 'help.errorText');
+    }
     // Anything else is a bug: log it whole, tell the visitor nothing about it.
     deps.logger.error({ err, path: c.req.path, method: c.req.method }, 'unhandled error');
     if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'internal_error'), 500);
@@ -58,13 +77,7 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-function errorBody(
-  deps: AppDeps,
-  lang: import('./content/types.ts').Lang | undefined,
-  acceptLanguage: string | undefined,
-  code: ApiError['code'],
-  vars: Record<string, string | number> = {},
-) {
+function errorBody(deps: AppDeps, lang: Lang | undefined, acceptLanguage: string | undefined, code: ApiError['code'], vars: Record<string, string | number> = {}) {
   const l = lang ?? fromAcceptLanguage(acceptLanguage) ?? 'fr';
   return { error: { code, message: deps.library().t(l, `errors.${code}`, vars) } };
 }

@@ -31,7 +31,10 @@ export function parseCases(text: string, file: string): { cases: EvalCase[]; err
 /** Case-insensitive, accents removed, white space (non-breaking too) folded, as the format says. */
 export const normalize = (s: string) => fold(s).replace(/\s+/g, ' ').trim();
 
+/** Accents removed but case kept: lower-casing a pattern would turn "\\D" into "\\d". */
+const stripAccents = (s: string) => s.normalize('NFKD').replace(/\p{M}+/gu, '');
+
 export function matchesAll(expect: string[] | undefined, seen: string): string[] {
   const text = normalize(seen);
-  return (expect ?? []).filter((re) => !new RegExp(normalize(re), 'i').test(text));
+  return (expect ?? []).filter((re) => !new RegExp(stripAccents(re), 'iu').test(text));
 }

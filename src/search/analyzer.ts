@@ -14,6 +14,8 @@ export type Analyzer = {
   terms(text: string): string[];
   /** The plain stems, without synonym tokens: what the visitor actually wrote. */
   stems(text: string): string[];
+  /** Stems with each synonym phrase replaced by its group token: for comparing two phrasings. */
+  concepts(text: string): string[];
 };
 
 /** Marks terms made by the analyzer (synonym groups) so they are never fuzzy-matched. */
@@ -61,18 +63,37 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
     }
   });
 
-  const terms = (text: string): string[] => {
-    const s = stems(text);
-    const groups = new Set<number>();
+  /** Synonym phrases found in a stem sequence: where they start, how long they are, their group. */
+  const spans = (s: string[]) => {
+    const found: { at: number; length: number; group: number }[] = [];
     s.forEach((first, i) => {
       for (const p of phrases.get(first) ?? []) {
-        if (p.stems.every((x, k) => s[i + k] === x)) groups.add(p.group);
+        if (p.stems.every((x, k) => s[i + k] === x)) found.push({ at: i, length: p.stems.length, group: p.group });
       }
     });
+    return found;
+  };
+
+  const terms = (text: string): string[] => {
+    const s = stems(text);
+    const groups = new Set(spans(s).map((f) => f.group));
     return groups.size ? [...s, ...[...groups].map((g) => `${SYNONYM_PREFIX}${g}`)] : s;
   };
 
-  return { lang, terms, stems };
+  const concepts = (text: string): string[] => {
+    const s = stems(text);
+    const found = spans(s).sort((a, b) => a.at - b.at || b.length - a.length);
+    const out: string[] = [];
+    let i = 0;
+    for (const f of found) {
+      if (f.at < i) continue;
+      out.push(...s.slice(i, f.at), `${SYNONYM_PREFIX}${f.group}`);
+      i = f.at + f.length;
+    }
+    return [...new Set([...out, ...s.slice(i)])];
+  };
+
+  return { lang, terms, stems, concepts };
 }
 
 /**

@@ -12,15 +12,15 @@ export function fold(text: string): string {
 }
 
 /**
- * Words of a folded text. Hyphenated words give their parts and the joined word ("e-facture" →
- * "e", "facture", "efacture") so visitors find them however they spell them.
+ * Words of a folded text. Hyphenated words give their parts; with a one-letter prefix also the joined
+ * word ("e-facture" → "facture", "efacture"), so visitors find them however they spell them.
  */
 export function words(folded: string): string[] {
   const out: string[] = [];
   for (const chunk of folded.match(/[\p{L}\p{N}]+(?:[-.][\p{L}\p{N}]+)*/gu) ?? []) {
     const parts = chunk.split(/[-.]/).filter(Boolean);
     out.push(...parts);
-    if (parts.length > 1 && /-/.test(chunk)) out.push(parts.join(''));
+    if (parts.length > 1 && parts[0]!.length === 1 && /-/.test(chunk)) out.push(parts.join(''));
   }
   return out;
 }

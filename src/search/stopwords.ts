@@ -8,8 +8,17 @@ import { fold } from './fold.ts';
 const KEEP = new Set([
   'online', 'code', 'app', 'sms', 'pdf',
   'jahr', 'jahre', 'jahren', 'lange', 'neue', 'neu', 'zeit', 'gross', 'hoch', 'tag', 'tage', 'zehn', 'erste', 'ersten', 'monat',
+  // "ändern" folds to "andern", which the list has as a form of "ander".
+  'andern',
 ]);
 
-const build = (list: string[]) => new Set(list.map(fold).filter((w) => !KEEP.has(w)));
+// Question words say that something is asked, not what: they would only dilute the match.
+const QUESTION_WORDS = [
+  'pourquoi', 'quoi', 'comment', 'combien', 'quand', 'quel', 'quelle', 'quels', 'quelles', 'est-ce',
+  'warum', 'wieso', 'weshalb', 'wann', 'wie', 'was', 'wer', 'welche', 'welcher', 'welches',
+  'perche', 'come', 'quando', 'quanto', 'quanti', 'quante', 'cosa', 'chi', 'quale', 'quali',
+];
+
+const build = (list: string[]) => new Set([...list.map(fold), ...QUESTION_WORDS].filter((w) => !KEEP.has(w)));
 
 export const stopwords: Record<Lang, Set<string>> = { fr: build(fra), de: build(deu), it: build(ita) };

@@ -12,4 +12,10 @@ export type WebDeps = {
   logger: Logger;
 };
 
-export type Env = { Variables: { lang?: import('../content/types.ts').Lang } };
+export type Env = {
+  Variables: {
+    lang?: import('../content/types.ts').Lang;
+    /** Host origins allowed to frame this response (the chat page, for the widget). */
+    frameAncestors?: string[];
+  };
+};

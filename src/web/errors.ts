@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'rate_limited'
   | 'invalid_token'
   | 'forbidden_origin'
-  | 'csrf';
+  | 'csrf'
+  | 'sign_in_required'
+  | 'unknown_action'
+  | 'action_rejected'
+  | 'backend_unavailable';
 
 export class ApiError extends HTTPException {
   constructor(

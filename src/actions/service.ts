@@ -1,0 +1,71 @@
+/**
+ * Performs actions exactly once per idempotency key: validates parameters, checks that account changes
+ * come from a signed-in person, records the result, and turns a failing backend into a value.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.ts';
+import { ACTIONS, type ActionBackend, type ActionName, type ActionResult } from './types.ts';
+
+export type ActionService = {
+  run(req: {
+    tenant: string;
+    action: ActionName;
+    params: unknown;
+    subject: string | null;
+    lang: 'fr' | 'de' | 'it';
+    idempotencyKey: string;
+  }): Promise<ActionOutcome>;
+  backend: ActionBackend;
+};
+
+export type ActionOutcome =
+  | ActionResult
+  | { ok: false; reason: 'invalid'; code: 'invalid_params'; issues: string[] }
+  | { ok: false; reason: 'unauthorized'; code: 'sign_in_required' };
+
+export function createActionService(deps: { backend: ActionBackend; store: Store; clock: () => Date; logger: Logger }): ActionService {
+  const inFlight = new Map<string, Promise<ActionOutcome>>();
+
+  async function perform(req: Parameters<ActionService['run']>[0]): Promise<ActionOutcome> {
+    const spec = ACTIONS[req.action];
+    const parsed = spec.params.safeParse(req.params ?? {});
+    if (!parsed.success) {
+      return { ok: false, reason: 'invalid', code: 'invalid_params', issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`) };
+    }
+    if (spec.auth && !req.subject) return { ok: false, reason: 'unauthorized', code: 'sign_in_required' };
+    const done = deps.store.findAction(req.tenant, req.idempotencyKey);
+    if (done) return done.result as ActionResult;
+    let result: ActionResult;
+    try {
+      result = await deps.backend.perform({ ...req, params: parsed.data as Record<string, unknown> });
+    } catch (err) {
+      deps.logger.error({ err, action: req.action }, 'action backend failed');
+      result = { ok: false, reason: 'unavailable', code: 'backend_unavailable' };
+    }
+    // A failure of the backend is not recorded, so the same key can be tried again later.
+    if (result.ok || result.reason === 'rejected') {
+      deps.store.recordAction({
+        tenant: req.tenant,
+        action: req.action,
+        idempotencyKey: req.idempotencyKey,
+        subject: req.subject,
+        result,
+        createdAt: deps.clock().toISOString(),
+      });
+    }
+    return result;
+  }
+
+  return {
+    backend: deps.backend,
+    // Two identical requests at the same moment (a double click) share one execution.
+    run(req) {
+      const k = `${req.tenant}\u0000${req.idempotencyKey}`;
+      const running = inFlight.get(k);
+      if (running) return running;
+      const p = perform(req).finally(() => inFlight.delete(k));
+      inFlight.set(k, p);
+      return p;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The conversation service: finds or starts a conversation, runs one turn, keeps it in the store and
+ * logs the question (redacted) for insights. Expected failures come back as values for the web layer.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ActionService } from '../actions/service.ts';
+import { isLang, type Lang } from '../content/types.ts';
+import { redact } from '../insights/redact.ts';
+import type { Library } from '../library.ts';
+import type { Conversation, Store } from '../store/types.ts';
+import { handleTurn, type TurnInput } from './engine.ts';
+import type { FlowDef } from './flow-types.ts';
+import { buildChatModel, type ChatModel } from './model.ts';
+import { emptyState, type Reply } from './state.ts';
+
+export type ChatRequest = {
+  tenant: string;
+  lang?: Lang | undefined;
+  conversationId?: string | undefined;
+  input: TurnInput;
+  subject: string | null;
+  acceptLanguage?: Lang | undefined;
+};
+
+export type ChatResult =
+  | { ok: true; conversationId: string; lang: Lang; reply: Reply; /** What the visitor said or pressed, as shown. */ visitorText: string }
+  | { ok: false; code: 'unknown_tenant' | 'unknown_conversation'; lang?: Lang };
+
+export type Assistant = {
+  reply(req: ChatRequest): Promise<ChatResult>;
+  /** The messages of a conversation, for the chat page after a reload. */
+  history(tenant: string, conversationId: string): { conversation: Conversation; messages: ReturnType<Store['transcript']> } | undefined;
+};
+
+export function createAssistant(deps: {
+  library: () => Library;
+  store: Store;
+  actions: ActionService;
+  flows: ReadonlyMap<string, FlowDef>;
+  clock: () => Date;
+  logger: Logger;
+}): Assistant {
+  // The chat model follows the library: rebuilt once per content version.
+  const models = new WeakMap<Library, ChatModel>();
+  const modelOf = (library: Library) => {
+    let m = models.get(library);
+    if (!m) {
+      m = buildChatModel(library.content, library.search);
+      models.set(library, m);
+    }
+    return m;
+  };
+
+  return {
+    async reply(req) {
+      const library = deps.library();
+      const tc = library.content.tenants.get(req.tenant);
+      if (!tc) return { ok: false, code: 'unknown_tenant' };
+      const now = deps.clock();
+      let conversation: Conversation | undefined;
+      if (req.conversationId) {
+        conversation = deps.store.getConversation(req.conversationId);
+        if (!conversation || conversation.tenant !== req.tenant) return { ok: false, code: 'unknown_conversation', ...(req.lang ? { lang: req.lang } : {}) };
+      }
+      const text = 'message' in req.input ? req.input.message : '';
+      const detected = text ? library.search.detectLanguage(text) : undefined;
+      const lang: Lang =
+        req.lang ??
+        (detected?.confident ? detected.lang : undefined) ??
+        conversation?.lang ??
+        req.acceptLanguage ??
+        detected?.lang ??
+        tc.tenant.defaultLanguage;
+      conversation ??= {
+        id: randomBytes(16).toString('base64url'),
+        tenant: req.tenant,
+        lang,
+        state: emptyState(),
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+
+      const result = await handleTurn(
+        {
+          search: library.search,
+          model: modelOf(library),
+          flows: deps.flows,
+          actions: deps.actions,
+          t: library.t,
+          now,
+          submitContact: async (form) => {
+            const outcome = await deps.actions.run({
+              tenant: req.tenant,
+              action: 'contact-request',
+              params: { ...form, conversationId: conversation!.id },
+              subject: req.subject,
+              lang,
+              idempotencyKey: `${conversation!.id}:contact:${conversation!.state.runs}`,
+            });
+            if (!outcome.ok) return { ok: false };
+            const reference = outcome.reference;
+            if (!deps.store.getContactRequest(reference)) {
+              deps.store.saveContactRequest({
+                reference,
+                tenant: req.tenant,
+                lang,
+                conversationId: conversation!.id,
+                name: form.name,
+                email: form.email,
+                customerNumber: form.customerNumber ?? null,
+                topic: form.topic,
+                message: form.message,
+                transcript: deps.store.transcript(conversation!.id),
+                createdAt: now.toISOString(),
+              });
+            }
+            return { ok: true, reference };
+          },
+        },
+        { conversationId: conversation.id, tenant: tc, lang, state: conversation.state, subject: req.subject },
+        req.input,
+      );
+
+      // Record feedback pressed on an answer.
+      if ('choice' in req.input) {
+        const action = conversation.state.offered[req.input.choice];
+        if (action?.do === 'feedback') {
+          deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
+        }
+      }
+
+      // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
+      const pressed = 'choice' in req.input ? req.input.choice : '';
+      const visitorText = 'message' in req.input ? req.input.message : (conversation.state.lastReply?.choices.find((ch) => ch.id === pressed)?.label ?? pressed);
+      deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply }, updatedAt: now.toISOString() });
+      deps.store.appendMessages(conversation.id, [
+        { role: 'visitor', text: visitorText, at: now.toISOString() },
+        { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
+      ]);
+      // Questions are logged for insights; what is typed into a flow's form fields is not a question.
+      const wasFlowInput = conversation.state.flow !== null;
+      if ('message' in req.input && !wasFlowInput) {
+        deps.store.logQuestion({
+          tenant: req.tenant,
+          lang,
+          question: redact(req.input.message).slice(0, 500),
+          outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
+          entryId: result.outcome.entryId,
+          topic: result.outcome.topic,
+          source: 'chat',
+          at: now.toISOString(),
+        });
+      }
+      return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText };
+    },
+
+    history(tenant, conversationId) {
+      const conversation = deps.store.getConversation(conversationId);
+      if (!conversation || conversation.tenant !== tenant) return undefined;
+      return { conversation, messages: deps.store.transcript(conversationId) };
+    },
+  };
+}
+
+export const langOrUndefined = (v: unknown): Lang | undefined => (isLang(v) ? v : undefined);

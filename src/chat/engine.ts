@@ -1,0 +1,311 @@
+/**
+ * One turn of a conversation: takes the visitor's message or choice and the remembered state, and gives
+ * the reply and the new state. Pure apart from the injected services (search, actions, clock).
+ */
+import type { ActionService } from '../actions/service.ts';
+import type { FaqEntry, Lang, Tenant, TenantContent } from '../content/types.ts';
+import type { Translate } from '../content/locales.ts';
+import type { SearchService } from '../search/service.ts';
+import { contactDetails, contactText } from './escalation.ts';
+import type { FlowContext, FlowDef, StepChoice } from './flow-types.ts';
+import type { ChatModel } from './model.ts';
+import type { ChoiceAction, ConversationState, FlowState, Reply } from './state.ts';
+import { understand, type Scored } from './understand.ts';
+
+export type ChatDeps = {
+  search: SearchService;
+  model: ChatModel;
+  flows: ReadonlyMap<string, FlowDef>;
+  actions: ActionService;
+  t: Translate;
+  now: Date;
+  submitContact: FlowContext['submitContact'];
+};
+
+export type TurnInput = { message: string } | { choice: string };
+
+export type Turn = {
+  conversationId: string;
+  tenant: TenantContent;
+  lang: Lang;
+  state: ConversationState;
+  subject: string | null;
+};
+
+/** What the turn did, for the question log and insights. */
+export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean };
+
+export type TurnResult = { state: ConversationState; reply: Reply; outcome: TurnOutcome };
+
+const faqUrl = (tenant: Tenant, e: FaqEntry) => `/${tenant.id}/${e.lang}/faq/${e.id}`;
+
+export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): Promise<TurnResult> {
+  const { tenant } = turn.tenant;
+  const lang = turn.lang;
+  const t = (key: string, vars?: Record<string, unknown>) => deps.t(lang, key, vars);
+  const state: ConversationState = structuredClone(turn.state);
+  const entries = turn.tenant.entries[lang];
+  const entry = (id: string) => entries.find((e) => e.id === id);
+
+  // Each reply offers choices; the state remembers what each id does until the next reply.
+  const finish = (reply: Omit<Reply, 'choices'> & { choices?: { id: string; label: string; url?: string; action?: ChoiceAction }[] }, outcome: Omit<TurnOutcome, 'kind'>): TurnResult => {
+    state.offered = {};
+    const choices = (reply.choices ?? []).map(({ action, ...c }) => {
+      if (action) state.offered[c.id] = action;
+      return c;
+    });
+    return { state, reply: { ...reply, choices }, outcome: { kind: reply.kind, ...outcome } };
+  };
+
+  const contactChoice = () => ({ id: 'contact', label: t('chat:choices.contact'), action: { do: 'contact' } as ChoiceAction });
+  const formChoice = () => ({ id: 'contact-form', label: t('chat:choices.contactForm'), action: { do: 'contact-form' } as ChoiceAction });
+  const resumeChoice = () =>
+    state.paused ? [{ id: 'resume', label: t('chat:choices.resume', { flow: t(`flows:${state.paused.id}.title`) }), action: { do: 'resume' } as ChoiceAction }] : [];
+
+  // ---- replies -------------------------------------------------------------------------------
+
+  const answer = (e: FaqEntry, others: FaqEntry[] = []) => {
+    state.misses = 0;
+    state.lastEntry = e.id;
+    return finish(
+      {
+        kind: 'answer',
+        text: e.text,
+        sources: [{ id: e.id, title: e.question, url: faqUrl(tenant, e) }],
+        flow: null,
+        choices: [
+          ...resumeChoice(),
+          { id: `helpful:${e.id}`, label: t('chat:choices.helpful'), action: { do: 'feedback', id: e.id, helpful: true } },
+          { id: `not-helpful:${e.id}`, label: t('chat:choices.notHelpful'), action: { do: 'feedback', id: e.id, helpful: false } },
+          ...others.slice(0, 2).map((o) => ({ id: `faq:${o.id}`, label: o.question, action: { do: 'faq', id: o.id } as ChoiceAction })),
+        ],
+      },
+      { entryId: e.id, topic: e.category, understood: true },
+    );
+  };
+
+  const escalate = (intro?: string, topic: string | null = null) => {
+    state.misses = 0;
+    const text = [intro, contactText(tenant, lang, deps.now, t)].filter(Boolean).join('\n\n');
+    return finish(
+      {
+        kind: 'escalate',
+        text,
+        sources: [],
+        flow: null,
+        contact: contactDetails(tenant, lang, deps.now, t),
+        choices: [...(tenant.support.contactForm ? [formChoice()] : []), ...resumeChoice()],
+      },
+      { entryId: null, topic, understood: true },
+    );
+  };
+
+  const clarify = (candidates: Scored[]) => {
+    state.misses += 1;
+    // The second miss in a row: stop guessing and offer people.
+    if (state.misses >= 2 && candidates.length === 0) return escalate(t('chat:clarify.giveUp'));
+    const text = candidates.length ? t('chat:clarify.didYouMean') : t('chat:clarify.notUnderstood', { portal: tenant.portal[lang] });
+    return finish(
+      {
+        kind: 'clarify',
+        text,
+        sources: [],
+        flow: null,
+        choices: [
+          ...candidates.map((c) => ({ id: `faq:${c.hit.entry.id}`, label: c.hit.entry.question, action: { do: 'faq', id: c.hit.entry.id } as ChoiceAction })),
+          { id: 'none', label: t('chat:choices.noneOfThese'), action: { do: 'contact' } as ChoiceAction },
+          ...resumeChoice(),
+        ],
+      },
+      { entryId: null, topic: null, understood: false },
+    );
+  };
+
+  // ---- flows ---------------------------------------------------------------------------------
+
+  const flowContext = (fs: FlowState): FlowContext => ({
+    tenant,
+    lang,
+    t,
+    now: deps.now,
+    subject: turn.subject,
+    account: async () => (turn.subject ? deps.actions.backend.account(tenant.id, turn.subject) : undefined),
+    data: fs.data,
+    actions: deps.actions,
+    actionKey: (step) => `${turn.conversationId}:${fs.id}:${fs.run}:${step}`,
+    submitContact: deps.submitContact,
+  });
+
+  const showStep = async (fs: FlowState, stepId: string, prefix?: string): Promise<TurnResult> => {
+    const def = deps.flows.get(fs.id)!;
+    let current = stepId;
+    const ctx = flowContext(fs);
+    // Action steps run and hand over to the step they name; a guard stops a mis-declared loop.
+    for (let hops = 0; def.steps[current]?.run && hops < 10; hops++) current = await def.steps[current]!.run!(ctx);
+    const step = def.steps[current];
+    if (!step) throw new Error(`flow ${def.id}: unknown step "${current}"`);
+    fs.step = current;
+    const text = [prefix, step.text(ctx)].filter(Boolean).join('\n\n');
+    const stepChoices = (step.choices?.(ctx) ?? []).map((c: StepChoice) => ({
+      id: c.id,
+      label: c.label,
+      ...(c.url ? { url: c.url } : {}),
+      ...(c.next ? { action: { do: 'step', choice: c.id } as ChoiceAction } : {}),
+    }));
+    if (step.end) {
+      state.flow = null;
+    } else {
+      state.flow = fs;
+    }
+    const nav = step.end
+      ? []
+      : [
+          ...(fs.history.length ? [{ id: 'back', label: t('chat:choices.back'), action: { do: 'back' } as ChoiceAction }] : []),
+          { id: 'cancel', label: t('chat:choices.cancel'), action: { do: 'cancel' } as ChoiceAction },
+        ];
+    state.misses = 0;
+    const result = finish(
+      {
+        kind: step.escalate ? 'escalate' : 'flow',
+        text: step.escalate ? [text, contactText(tenant, lang, deps.now, t)].join('\n\n') : text,
+        sources: [],
+        flow: { id: fs.id, step: current },
+        ...(step.escalate ? { contact: contactDetails(tenant, lang, deps.now, t) } : {}),
+        ...(step.input ? { input: { kind: step.input.kind ?? 'text' } } : {}),
+        choices: [...stepChoices, ...(step.escalate && tenant.support.contactForm && fs.id !== 'contact' ? [formChoice()] : []), ...nav],
+      },
+      { entryId: null, topic: fs.id, understood: true },
+    );
+    return result;
+  };
+
+  const startFlow = async (id: string, step?: string): Promise<TurnResult> => {
+    const def = deps.flows.get(id);
+    if (!def || !def.tenants.includes(tenant.id)) return escalate();
+    if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
+    state.runs += 1;
+    const fs: FlowState = { id, step: '', data: {}, history: [], run: state.runs };
+    const first = step && def.steps[step] ? step : await def.start(flowContext(fs));
+    return showStep(fs, first);
+  };
+
+  const advance = async (fs: FlowState, next: string) => {
+    fs.history.push(fs.step);
+    return showStep(fs, next);
+  };
+
+  // ---- choices -------------------------------------------------------------------------------
+
+  const route = async (message: string): Promise<TurnResult> => {
+    const u = understand({ search: deps.search, model: deps.model }, tenant.id, lang, message);
+    switch (u.kind) {
+      case 'answer':
+        return answer(u.best.hit.entry, u.others.map((o) => o.hit.entry));
+      case 'flow':
+        return startFlow(u.flow, u.step ?? (u.entry ? deps.flows.get(u.flow)?.entryPoints?.[u.entry] : undefined));
+      case 'contact':
+        return escalate();
+      case 'smalltalk': {
+        state.misses = 0;
+        return finish(
+          { kind: 'smalltalk', text: t(`chat:smalltalk.${u.intent}`, { portal: tenant.portal[lang] }), sources: [], flow: null, choices: resumeChoice() },
+          { entryId: null, topic: null, understood: true },
+        );
+      }
+      case 'clarify':
+        return clarify(u.candidates);
+    }
+  };
+
+  if ('choice' in input) {
+    const action = state.offered[input.choice];
+    if (!action) {
+      // A button from an older reply: say so and show where the conversation stands.
+      if (state.flow) return showStep(state.flow, state.flow.step, t('chat:stale'));
+      return finish({ kind: 'clarify', text: t('chat:stale'), sources: [], flow: null, choices: [contactChoice()] }, { entryId: null, topic: null, understood: false });
+    }
+    switch (action.do) {
+      case 'faq': {
+        const e = entry(action.id);
+        return e ? answer(e) : clarify([]);
+      }
+      case 'flow':
+        return startFlow(action.id, action.step);
+      case 'step': {
+        const fs = state.flow!;
+        const def = deps.flows.get(fs.id)!;
+        const choice = def.steps[fs.step]?.choices?.(flowContext(fs)).find((c) => c.id === input.choice);
+        if (!choice?.next) return showStep(fs, fs.step);
+        fs.data[`choice:${fs.step}`] = choice.id;
+        return advance(fs, choice.next);
+      }
+      case 'back': {
+        const fs = state.flow!;
+        const previous = fs.history.pop();
+        return showStep(fs, previous ?? fs.step);
+      }
+      case 'cancel': {
+        const id = state.flow?.id;
+        state.flow = null;
+        return finish(
+          { kind: 'flow', text: t('chat:cancelled'), sources: [], flow: id ? { id, step: 'cancelled' } : null, choices: [contactChoice()] },
+          { entryId: null, topic: id ?? null, understood: true },
+        );
+      }
+      case 'resume': {
+        const fs = state.paused;
+        state.paused = null;
+        if (!fs) return clarify([]);
+        return showStep(fs, fs.step, t('chat:resumed'));
+      }
+      case 'contact':
+        return escalate();
+      case 'contact-form':
+        return startFlow('contact');
+      case 'feedback': {
+        // Recorded by the caller from the outcome; here only the thanks (and help if it did not help).
+        const e = entry(action.id);
+        if (action.helpful) {
+          return finish({ kind: 'smalltalk', text: t('chat:feedback.thanks'), sources: [], flow: null, choices: resumeChoice() }, { entryId: action.id, topic: e?.category ?? null, understood: true });
+        }
+        if (!action.reason) {
+          return finish(
+            {
+              kind: 'clarify',
+              text: t('chat:feedback.why'),
+              sources: [],
+              flow: null,
+              choices: [
+                { id: `reason-unrelated:${action.id}`, label: t('chat:feedback.unrelated'), action: { do: 'feedback', id: action.id, helpful: false, reason: 'not_related' } },
+                { id: `reason-incomplete:${action.id}`, label: t('chat:feedback.incomplete'), action: { do: 'feedback', id: action.id, helpful: false, reason: 'did_not_answer' } },
+              ],
+            },
+            { entryId: action.id, topic: e?.category ?? null, understood: true },
+          );
+        }
+        return escalate(t('chat:feedback.sorry'), e?.category ?? null);
+      }
+    }
+  }
+
+  const message = input.message;
+  // Inside a flow, a step that waits for typed input takes the message.
+  if (state.flow) {
+    const fs = state.flow;
+    const step = deps.flows.get(fs.id)?.steps[fs.step];
+    if (step?.input) {
+      const parsed = step.input.parse(message, flowContext(fs));
+      if (parsed.ok) {
+        fs.data[step.input.field] = parsed.value;
+        return advance(fs, step.input.next);
+      }
+      // Not valid for this step: maybe it is a question in between, else ask again.
+      const u = understand({ search: deps.search, model: deps.model }, tenant.id, lang, message);
+      if (u.kind !== 'answer' && u.kind !== 'contact') return showStep(fs, fs.step, parsed.error);
+    }
+    // A question in between: answer it and offer to come back to the flow.
+    state.paused = fs;
+    state.flow = null;
+  }
+  return route(message);
+}

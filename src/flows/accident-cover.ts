@@ -1,0 +1,48 @@
+/** Including or excluding accident cover (myAtupri): signed in, confirm the change; else the portal steps. */
+import type { FlowDef } from '../chat/flow-types.ts';
+import { afterAction, failedStep, loginChoice, vars } from './shared.ts';
+
+const k = (key: string) => `flows:accident-cover.${key}`;
+
+export const accidentCover: FlowDef = {
+  id: 'accident-cover',
+  tenants: ['atupri'],
+  start: async (ctx) => {
+    if (!ctx.subject) return 'anonymous';
+    const account = await ctx.account();
+    if (!account || account.accidentCover === undefined) {
+      ctx.data.failure = account ? 'rejected' : 'backend_unavailable';
+      return 'failed';
+    }
+    ctx.data.included = account.accidentCover ? 'yes' : 'no';
+    return 'choose';
+  },
+  steps: {
+    anonymous: { text: (ctx) => ctx.t(k('anonymous'), vars(ctx)), choices: (ctx) => loginChoice(ctx), end: true },
+    choose: {
+      text: (ctx) => ctx.t(k(ctx.data.included === 'yes' ? 'currentlyIncluded' : 'currentlyExcluded'), vars(ctx)),
+      choices: (ctx) =>
+        ctx.data.included === 'yes'
+          ? [{ id: 'exclude', label: ctx.t(k('exclude')), next: 'apply' }]
+          : [{ id: 'include', label: ctx.t(k('include')), next: 'apply' }],
+    },
+    apply: {
+      text: () => '',
+      run: async (ctx) =>
+        afterAction(
+          ctx,
+          await ctx.actions.run({
+            tenant: ctx.tenant.id,
+            action: 'accident-cover',
+            params: { include: ctx.data['choice:choose'] === 'include' },
+            subject: ctx.subject,
+            lang: ctx.lang,
+            idempotencyKey: ctx.actionKey('apply'),
+          }),
+          'done',
+        ),
+    },
+    done: { text: (ctx) => ctx.t(k(ctx.data['choice:choose'] === 'include' ? 'doneIncluded' : 'doneExcluded'), vars(ctx)), end: true },
+    failed: failedStep,
+  },
+};

@@ -1,0 +1,49 @@
+/** The contact form inside the conversation: name, e-mail, optional customer number, topic, message. */
+import type { FlowDef } from '../chat/flow-types.ts';
+import { parseEmail, parseMessage, parseName, parseOptionalNumber } from './inputs.ts';
+import { vars } from './shared.ts';
+
+const k = (key: string) => `flows:contact.${key}`;
+const TOPICS = ['login', 'registration', 'coverage', 'documents', 'invoices', 'other'] as const;
+
+export const contact: FlowDef = {
+  id: 'contact',
+  tenants: ['atupri', 'kpt'],
+  start: () => 'name',
+  steps: {
+    name: { text: (ctx) => ctx.t(k('name'), vars(ctx)), input: { field: 'name', parse: parseName, next: 'email' } },
+    email: { text: (ctx) => ctx.t(k('email'), vars(ctx)), input: { field: 'email', parse: parseEmail, next: 'number', kind: 'email' } },
+    number: {
+      text: (ctx) => ctx.t(k(`number.${ctx.tenant.id}`), vars(ctx)),
+      input: { field: 'customerNumber', parse: parseOptionalNumber, next: 'topic' },
+      choices: (ctx) => [{ id: 'skip', label: ctx.t(k('skip')), next: 'topic' }],
+    },
+    topic: {
+      text: (ctx) => ctx.t(k('topic'), vars(ctx)),
+      choices: (ctx) => TOPICS.map((id) => ({ id: `topic-${id}`, label: ctx.t(k(`topics.${id}`)), next: 'message' })),
+    },
+    message: { text: (ctx) => ctx.t(k('message'), vars(ctx)), input: { field: 'message', parse: parseMessage, next: 'confirm', kind: 'textarea' } },
+    confirm: {
+      text: (ctx) =>
+        ctx.t(k('confirm'), vars(ctx, { topicLabel: ctx.t(k(`topics.${(ctx.data['choice:topic'] ?? 'topic-other').replace('topic-', '')}`)), customerNumber: ctx.data.customerNumber || '–' })),
+      choices: (ctx) => [{ id: 'send', label: ctx.t(k('send')), next: 'submit' }],
+    },
+    submit: {
+      text: () => '',
+      run: async (ctx) => {
+        const result = await ctx.submitContact({
+          name: ctx.data.name!,
+          email: ctx.data.email!,
+          ...(ctx.data.customerNumber ? { customerNumber: ctx.data.customerNumber } : {}),
+          topic: (ctx.data['choice:topic'] ?? 'topic-other').replace('topic-', ''),
+          message: ctx.data.message!,
+        });
+        if (!result.ok) return 'failed';
+        ctx.data.reference = result.reference;
+        return 'sent';
+      },
+    },
+    sent: { text: (ctx) => ctx.t(k('sent'), vars(ctx)), end: true },
+    failed: { text: (ctx) => ctx.t(k('failed'), vars(ctx)), end: true, escalate: true },
+  },
+};

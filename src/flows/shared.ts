@@ -1,0 +1,40 @@
+/** Steps and helpers several flows share: the outcome of an action, login links, phone line text. */
+import type { ActionOutcome } from '../actions/service.ts';
+import type { FlowContext, StepChoice } from '../chat/flow-types.ts';
+
+/** The step to show after an action: success, or an apology with the contact options. */
+export function afterAction(ctx: FlowContext, outcome: ActionOutcome, success: string, failure = 'failed'): string {
+  if (outcome.ok) {
+    ctx.data.reference = outcome.reference;
+    for (const [k, v] of Object.entries(outcome.details ?? {})) ctx.data[k] = String(v);
+    return success;
+  }
+  ctx.data.failure = outcome.code;
+  return failure;
+}
+
+export const loginChoice = (ctx: FlowContext): StepChoice[] =>
+  ctx.tenant.urls.login ? [{ id: 'open-login', label: ctx.t('flows:common.openLogin', { portal: ctx.tenant.portal[ctx.lang] }), url: ctx.tenant.urls.login }] : [];
+
+/** "0800 815 416" for the visitor's language, with the e-mail where the tenant has one. */
+export function supportLine(ctx: FlowContext): string {
+  const line = ctx.tenant.support.phones[ctx.lang] ?? Object.values(ctx.tenant.support.phones)[0];
+  const parts = [line ? ctx.t('flows:common.phone', { number: line.number }) : null, ctx.tenant.support.email ? ctx.t('flows:common.email', { email: ctx.tenant.support.email }) : null];
+  return parts.filter(Boolean).join(' ');
+}
+
+export const vars = (ctx: FlowContext, extra: Record<string, unknown> = {}) => ({
+  portal: ctx.tenant.portal[ctx.lang],
+  insurer: ctx.tenant.insurer[ctx.lang],
+  team: ctx.tenant.support.name[ctx.lang],
+  support: supportLine(ctx),
+  ...ctx.data,
+  ...extra,
+});
+
+/** The failure step every action flow ends in when the backend cannot help: sorry, and people. */
+export const failedStep = {
+  text: (ctx: FlowContext) => ctx.t(ctx.data.failure === 'backend_unavailable' ? 'flows:common.unavailable' : 'flows:common.rejected', vars(ctx)),
+  end: true,
+  escalate: true,
+} as const;

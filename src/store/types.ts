@@ -1,0 +1,86 @@
+/** The storage interface: what the assistant keeps, independent of the database behind it. */
+import type { Lang } from '../content/types.ts';
+import type { ConversationState } from '../chat/state.ts';
+
+export type StoredMessage = { role: 'visitor' | 'assistant'; text: string; kind?: string; at: string };
+
+export type Conversation = {
+  id: string;
+  tenant: string;
+  lang: Lang;
+  state: ConversationState;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type ContactRequest = {
+  reference: string;
+  tenant: string;
+  lang: Lang;
+  conversationId: string | null;
+  name: string;
+  email: string;
+  customerNumber: string | null;
+  topic: string;
+  message: string;
+  transcript: StoredMessage[];
+  createdAt: string;
+};
+
+export type RecordedAction = {
+  tenant: string;
+  action: string;
+  idempotencyKey: string;
+  subject: string | null;
+  result: unknown;
+  createdAt: string;
+};
+
+export type OutboxMessage = { id: number; tenant: string; channel: 'email' | 'sms' | 'letter'; recipient: string; subject: string; body: string; createdAt: string };
+
+export type QuestionLog = {
+  tenant: string;
+  lang: Lang;
+  /** The question with personal data removed. */
+  question: string;
+  outcome: 'answer' | 'clarify' | 'escalate' | 'flow' | 'smalltalk' | 'unanswered';
+  entryId: string | null;
+  topic: string | null;
+  source: 'chat' | 'search';
+  at: string;
+};
+
+export type Feedback = { tenant: string; lang: Lang; entryId: string; helpful: boolean; reason: string | null; source: 'chat' | 'page'; at: string };
+
+export interface Store {
+  getConversation(id: string): Conversation | undefined;
+  saveConversation(c: Conversation): void;
+  appendMessages(conversationId: string, messages: StoredMessage[]): void;
+  transcript(conversationId: string, limit?: number): StoredMessage[];
+
+  saveContactRequest(r: ContactRequest): void;
+  getContactRequest(reference: string): ContactRequest | undefined;
+  listContactRequests(tenant: string, limit?: number): ContactRequest[];
+
+  /** The stored result of an action already done under this key, if any. */
+  findAction(tenant: string, idempotencyKey: string): RecordedAction | undefined;
+  /** Records an action once; returns false when the key was already used. */
+  recordAction(a: RecordedAction): boolean;
+  listActions(tenant: string, limit?: number): RecordedAction[];
+
+  addOutbox(m: Omit<OutboxMessage, 'id'>): void;
+  listOutbox(tenant?: string, limit?: number): OutboxMessage[];
+
+  logQuestion(q: QuestionLog): void;
+  questions(tenant: string, since: string): QuestionLog[];
+  addFeedback(f: Feedback): void;
+  feedback(tenant: string, since: string): Feedback[];
+  /** Deletes question logs and feedback older than the date; returns how many rows went. */
+  purgeBefore(before: string): number;
+
+  /** A key/value table for small pieces of state, such as the demo accounts. */
+  getJson<T>(key: string): T | undefined;
+  setJson(key: string, value: unknown): void;
+
+  close(): void;
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer, SYNONYM_PREFIX } from '../../src/search/analyzer.ts';
+import { buildLangIndex } from '../../src/search/tenant-index.ts';
+import type { FaqEntry } from '../../src/content/types.ts';
+
+const fr = createAnalyzer('fr', [], []);
+
+/** True when every term of `text` is also a term of `query`: a search for the query finds the text on all its words. */
+const covers = (terms: string[], of: string[]) => of.every((t) => terms.includes(t));
+
+describe('createAnalyzer: folding', () => {
+  it('folds accents and case, so "Numéro" and "numero" are the same term', () => {
+    expect(fr.terms('Numéro')).toEqual(fr.terms('numero'));
+    expect(fr.terms('NUMÉRO')).toEqual(fr.terms('numero'));
+    expect(fr.terms('Numéro')).toHaveLength(1);
+  });
+
+  it('folds German ß to ss and umlauts to their base letter', () => {
+    const de = createAnalyzer('de', [], []);
+    expect(de.terms('Straße')).toEqual(de.terms('Strasse'));
+    expect(de.terms('Prämie')).toEqual(de.terms('Pramie'));
+  });
+
+  it('reads typographic apostrophes like plain ones', () => {
+    expect(fr.terms('l’assurance')).toEqual(fr.terms("l'assurance"));
+  });
+
+  it('keeps numbers whole and unstemmed', () => {
+    expect(fr.terms('30 jours')).toContain('30');
+    expect(fr.terms('0800 815 415')).toEqual(['0800', '815', '415']);
+  });
+});
+
+describe('createAnalyzer: French elision', () => {
+  it.each([
+    ["l'assurance", 'assurance'],
+    ["d'activation", 'activation'],
+    ["qu'une carte", 'carte'],
+    ["s'inscrire", 'inscrire'],
+    ["n'arrive", 'arrive'],
+    ["j'envoie", 'envoie'],
+  ])('reads "%s" as "%s"', (elided, plain) => {
+    expect(fr.terms(elided)).toEqual(fr.terms(plain));
+    expect(fr.terms(plain)).toHaveLength(1);
+  });
+});
+
+describe('createAnalyzer: stop words', () => {
+  it('drops French function words', () => {
+    expect(fr.terms('le mot de passe')).toEqual(fr.terms('mot passe'));
+    expect(fr.terms('je ne suis pas')).toEqual([]);
+  });
+
+  it('drops German and Italian function words', () => {
+    const de = createAnalyzer('de', [], []);
+    const it_ = createAnalyzer('it', [], []);
+    expect(de.terms('ich habe das Passwort')).toEqual(de.terms('Passwort'));
+    expect(it_.terms('la password di accesso')).toEqual(it_.terms('password accesso'));
+  });
+
+  it('keeps short domain words that the stop-word lists would drop', () => {
+    const de = createAnalyzer('de', [], []);
+    expect(fr.terms('code online sms app pdf')).toHaveLength(5);
+    expect(de.terms('wie lange')).toEqual(de.terms('lange'));
+    expect(de.terms('lange')).toHaveLength(1);
+  });
+});
+
+describe('createAnalyzer: stemming', () => {
+  it('gives singular and plural the same term', () => {
+    expect(fr.terms('factures')).toEqual(fr.terms('facture'));
+    expect(createAnalyzer('de', [], []).terms('Dokumente')).toEqual(createAnalyzer('de', [], []).terms('Dokument'));
+    expect(createAnalyzer('it', [], []).terms('documenti')).toEqual(createAnalyzer('it', [], []).terms('documento'));
+  });
+});
+
+describe('createAnalyzer: German compounds', () => {
+  it('splits "Vertragsnummer" so it matches a text saying "Nummer des Vertrags"', () => {
+    const de = createAnalyzer('de', [], ['Geben Sie die Nummer des Vertrags ein.']);
+    const text = de.terms('Nummer des Vertrags');
+    expect(text.length).toBe(2);
+    expect(covers(de.terms('Vertragsnummer'), text)).toBe(true);
+  });
+
+  it('splits "Codekarte" so it matches "Code-Karte", both ways', () => {
+    const de = createAnalyzer('de', [], ['Die Code-Karte liegt dem Brief bei.']);
+    expect(covers(de.terms('Codekarte'), de.terms('Code-Karte'))).toBe(true);
+    expect(covers(de.terms('Code-Karte'), de.terms('Codekarte'))).toBe(true);
+  });
+
+  it('leaves a compound whole when the content does not know its parts', () => {
+    const de = createAnalyzer('de', [], ['Ein Text über etwas ganz anderes.']);
+    expect(de.terms('Vertragsnummer')).toHaveLength(1);
+  });
+
+  it('splits compounds in German only', () => {
+    const it_ = createAnalyzer('it', [], ['numero contratto', 'contrattonumero']);
+    expect(it_.terms('contrattonumero')).toHaveLength(1);
+  });
+
+  it('finds the entry through an index, not only through terms', () => {
+    const entry = (id: string, question: string, text: string): FaqEntry => ({
+      id, lang: 'de', question, alternates: [], category: 'login', related: [], markdown: text, html: text, text, file: `${id}.de.md`,
+    });
+    const index = buildLangIndex(
+      [
+        entry('contract', 'Wo finde ich die Nummer des Vertrags?', 'Sie steht oben rechts auf der Police.'),
+        entry('card', 'Was ist die Code-Karte?', 'Eine Karte mit hundert Codes.'),
+        entry('other', 'Wie ändere ich meine Adresse?', 'Im Portal unter Profil.'),
+      ],
+      'de',
+      [],
+    );
+    expect(index.search('Vertragsnummer')[0]?.entry.id).toBe('contract');
+    expect(index.search('Codekarte')[0]?.entry.id).toBe('card');
+  });
+});
+
+describe('createAnalyzer: synonym groups', () => {
+  const groups = [['franchise', 'quote-part fixe'], ['mot de passe', 'mdp']];
+  const syn = createAnalyzer('fr', groups, []);
+  const shared = (a: string[], b: string[]) => a.filter((t) => t.startsWith(SYNONYM_PREFIX) && b.includes(t));
+
+  it('gives every member of a group one shared token', () => {
+    expect(shared(syn.terms('ma franchise'), syn.terms('la quote-part fixe'))).toHaveLength(1);
+    expect(shared(syn.terms('mdp oublié'), syn.terms("j'ai oublié mon mot de passe"))).toHaveLength(1);
+  });
+
+  it('gives different groups different tokens', () => {
+    expect(shared(syn.terms('franchise'), syn.terms('mdp'))).toEqual([]);
+  });
+
+  it('matches a phrase member only when its words come in order', () => {
+    expect(syn.terms('passe de mot').some((t) => t.startsWith(SYNONYM_PREFIX))).toBe(false);
+    expect(syn.terms('fixe').some((t) => t.startsWith(SYNONYM_PREFIX))).toBe(false);
+  });
+
+  it('keeps what the visitor wrote out of the synonym tokens in stems()', () => {
+    expect(syn.stems('franchise').some((t) => t.startsWith(SYNONYM_PREFIX))).toBe(false);
+    expect(syn.terms('franchise').some((t) => t.startsWith(SYNONYM_PREFIX))).toBe(true);
+  });
+
+  it('matches inflected and accented forms of a member', () => {
+    const de = createAnalyzer('de', [['Prämie', 'Beitrag']], []);
+    expect(shared(de.terms('meine Prämien'), de.terms('Beiträge'))).toHaveLength(1);
+  });
+});
+
+describe('createAnalyzer: hyphenated words', () => {
+  it('matches "e-facture" and "efacture" either way round', () => {
+    expect(covers(fr.terms('e-facture'), fr.terms('efacture'))).toBe(true);
+    expect(fr.terms('E-Facture')).toEqual(fr.terms('e-facture'));
+  });
+
+  it('also keeps the parts, so "facture" finds "e-facture"', () => {
+    expect(covers(fr.terms('e-facture'), fr.terms('facture'))).toBe(true);
+  });
+
+  it('joins parts of German hyphenated words too', () => {
+    const de = createAnalyzer('de', [], []);
+    expect(covers(de.terms('E-Rechnung'), de.terms('eRechnung'))).toBe(true);
+  });
+});
