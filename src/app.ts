@@ -47,6 +47,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/chat', chatApi(deps));
   app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
+  // Unknown API paths answer in JSON, before the page routes could take them for /<tenant>/<lang>.
+  app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));
   app.route('/', chatPages(deps));
   app.route('/', helpPages(deps));
 

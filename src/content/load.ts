@@ -32,7 +32,8 @@ export function loadContent(dir: string): LoadResult {
 
   const read = (path: string): string | undefined => {
     try {
-      const text = readFileSync(path, 'utf8');
+      // A byte-order mark (some Windows editors write one) is not part of the text.
+      const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
       hash.update(path).update(text);
       return text;
     } catch {
@@ -100,13 +101,15 @@ function loadFaq(
   problems: ContentProblem[],
   rel: (path: string) => string,
 ): Localized<FaqEntry[]> {
-  const entries: Localized<FaqEntry[]> = { fr: [], de: [], it: [] };
+  const entries: Localized<(FaqEntry & { relatedLine: number })[]> = { fr: [], de: [], it: [] };
   if (!existsSync(faqDir)) {
     problems.push({ file: rel(faqDir), message: 'FAQ folder is missing' });
     return entries;
   }
   const files = readdirSync(faqDir).filter((f) => f.endsWith('.md')).sort();
   const categories = new Set(tenant.categories.map((c) => c.id));
+  // Files present per language, parsed or not: a broken file is reported as broken, not as missing.
+  const present: Record<Lang, Set<string>> = { fr: new Set(), de: new Set(), it: new Set() };
   for (const name of files) {
     const path = join(faqDir, name);
     const match = FAQ_FILE.exec(name);
@@ -115,6 +118,7 @@ function loadFaq(
       continue;
     }
     const [, id, lang] = match as unknown as [string, string, Lang];
+    present[lang].add(id);
     const source = read(path);
     if (source === undefined) continue;
     const fm = FRONT_MATTER.exec(source);
@@ -127,15 +131,18 @@ function loadFaq(
       problems.push(...parsed.problems);
       continue;
     }
-    const bodyLine = fm[0].split('\n').length;
-    const markdown = source.slice(fm[0].length).trim();
+    const rest = source.slice(fm[0].length);
+    const markdown = rest.trim();
+    // The line the answer starts on, after the front matter and any blank lines.
+    const bodyLine = fm[0].split('\n').length + (rest.length - rest.trimStart().length ? rest.slice(0, rest.length - rest.trimStart().length).split('\n').length - 1 : 0);
+    const fieldLine = (field: string) => 1 + source.split('\n').findIndex((l) => l.startsWith(`${field}:`));
     if (!markdown) problems.push({ file: rel(path), line: bodyLine, message: 'the answer is empty' });
     for (const raw of findRawHtml(markdown)) {
       problems.push({ file: rel(path), line: bodyLine + raw.line - 1, message: `raw HTML is not allowed: ${raw.tag}` });
     }
     const fmv = parsed.value;
     if (!categories.has(fmv.category)) {
-      problems.push({ file: rel(path), line: 2, message: `category "${fmv.category}" is not one of ${[...categories].join(', ')} (tenant.yaml)` });
+      problems.push({ file: rel(path), line: fieldLine('category'), message: `category "${fmv.category}" is not one of ${[...categories].join(', ')} (tenant.yaml)` });
     }
     entries[lang].push({
       id,
@@ -148,14 +155,15 @@ function loadFaq(
       html: renderHtml(markdown),
       text: renderText(markdown),
       file: rel(path),
+      relatedLine: fieldLine('related'),
     });
   }
 
   // Every entry exists in the three languages, and related ids point at entries that exist.
-  const ids = new Set(LANGS.flatMap((l) => entries[l].map((e) => e.id)));
+  const ids = new Set(LANGS.flatMap((l) => [...present[l]]));
   for (const id of ids) {
     for (const l of LANGS) {
-      if (!entries[l].some((e) => e.id === id)) {
+      if (!present[l].has(id)) {
         problems.push({ file: rel(join(faqDir, `${id}.${l}.md`)), message: `translation missing: entry "${id}" has no ${l} version` });
       }
     }
@@ -163,8 +171,9 @@ function loadFaq(
   for (const l of LANGS) {
     for (const e of entries[l]) {
       for (const r of e.related) {
-        if (!ids.has(r)) problems.push({ file: e.file, message: `related entry "${r}" does not exist` });
-        if (r === e.id) problems.push({ file: e.file, message: 'an entry cannot be related to itself' });
+        const line = e.relatedLine > 0 ? e.relatedLine : undefined;
+        if (!ids.has(r)) problems.push({ file: e.file, line, message: `related entry "${r}" does not exist` });
+        if (r === e.id) problems.push({ file: e.file, line, message: 'an entry cannot be related to itself' });
       }
     }
   }

@@ -12,6 +12,8 @@ export function loadLocales(dir: string): LocalesResult {
   const problems: ContentProblem[] = [];
   const resources: Record<string, Record<string, unknown>> = {};
   const namespaces = new Set<string>();
+  // Files that did not parse are reported once as such, not again as every key missing.
+  const broken = new Set<string>();
   for (const lang of LANGS) {
     resources[lang] = {};
     const folder = join(dir, lang);
@@ -27,6 +29,7 @@ export function loadLocales(dir: string): LocalesResult {
         resources[lang][ns] = JSON.parse(readFileSync(file, 'utf8'));
       } catch (e) {
         // JSON.parse names the position; turn it into a line for editors.
+        broken.add(`${lang}/${ns}`);
         const text = readFileSync(file, 'utf8');
         const pos = /position (\d+)/.exec(String(e))?.[1];
         const line = pos ? text.slice(0, Number(pos)).split('\n').length : undefined;
@@ -40,8 +43,8 @@ export function loadLocales(dir: string): LocalesResult {
   for (const l of LANGS) {
     const have = new Set(keys[l]);
     for (const k of all) {
-      if (!have.has(k)) {
-        const [ns] = k.split(':');
+      const [ns] = k.split(':');
+      if (!have.has(k) && !broken.has(`${l}/${ns}`)) {
         problems.push({ file: relative(process.cwd(), join(dir, l, `${ns}.json`)), message: `translation missing: "${k.slice(ns!.length + 1)}"` });
       }
     }

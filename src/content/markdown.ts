@@ -61,8 +61,11 @@ export function findRawHtml(markdown: string): { line: number; tag: string }[] {
   const found: { line: number; tag: string }[] = [];
   for (const t of withHtml.parse(markdown, {})) {
     if (t.type === 'html_block') found.push({ line: (t.map?.[0] ?? 0) + 1, tag: t.content.trim().slice(0, 40) });
+    // Inline tokens know only their paragraph's first line; count the line breaks before the tag.
+    let offset = 0;
     for (const c of t.children ?? []) {
-      if (c.type === 'html_inline') found.push({ line: (t.map?.[0] ?? 0) + 1, tag: c.content.slice(0, 40) });
+      if (c.type === 'softbreak' || c.type === 'hardbreak') offset++;
+      if (c.type === 'html_inline') found.push({ line: (t.map?.[0] ?? 0) + 1 + offset, tag: c.content.slice(0, 40) });
     }
   }
   return found;

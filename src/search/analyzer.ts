@@ -23,6 +23,17 @@ export const SYNONYM_PREFIX = '~';
 
 type Phrase = { stems: string[]; group: number };
 
+/**
+ * Negations are stop words, yet "I do not receive the code" asks something else than "the code": a
+ * negated text gets one shared token, so it meets the entries written for things that did not work.
+ */
+const NEGATIONS: Record<Lang, Set<string>> = {
+  fr: new Set(['pas', 'jamais', 'aucun', 'aucune', 'rien']),
+  de: new Set(['nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'nie', 'niemals']),
+  it: new Set(['non', 'mai', 'nessun', 'nessuno', 'nessuna', 'niente']),
+};
+export const NEGATION_TOKEN = `${SYNONYM_PREFIX}not`;
+
 export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: string[]): Analyzer {
   const stem = stemmers[lang];
   const stop = stopwords[lang];
@@ -37,9 +48,12 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
 
   const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
 
+  const negations = NEGATIONS[lang];
   const stems = (text: string): string[] => {
     const out: string[] = [];
+    let negated = false;
     for (const w of words(fold(text))) {
+      if (negations.has(w)) negated = true;
       if (w.length < 2 || stop.has(w)) continue;
       if (/^\d/.test(w)) {
         out.push(w);
@@ -48,6 +62,7 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
       out.push(stem(w));
       out.push(...split(w));
     }
+    if (negated) out.push(NEGATION_TOKEN);
     return out;
   };
 

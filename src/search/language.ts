@@ -28,7 +28,8 @@ export function createLanguageDetector(vocabularies: Record<Lang, Set<string>>):
       // A clear lead on the domain vocabulary wins; a one-word lead is confident only if franc agrees.
       return { lang: best.l, confident: best.s - second.s >= 2 || guess === best.l };
     }
-    if (guess && ranked.filter((r) => r.s === best.s).some((r) => r.l === guess)) return { lang: guess, confident: best.s > 0 };
+    // A tie on vocabulary: franc decides, but a few letters are too little for it to be sure.
+    if (guess && ranked.filter((r) => r.s === best.s).some((r) => r.l === guess)) return { lang: guess, confident: best.s > 0 && text.trim().length >= 20 };
     return best.s > 0 ? { lang: best.l, confident: false } : undefined;
   };
 }

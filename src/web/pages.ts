@@ -63,8 +63,9 @@ export function helpPages(deps: WebDeps) {
     '/:tenant/:lang/search',
     page((c, ctx) => {
       // htmx asks for the result list only; a plain form post gets the whole page.
+      // The same URL answers two ways, so caches must keep them apart.
+      c.header('Vary', 'HX-Request');
       if (c.req.header('hx-request') === 'true') {
-        c.header('Vary', 'HX-Request');
         return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'))));
       }
       return home(c, ctx);
