@@ -21,6 +21,14 @@ const schema = z.object({
   /** Set to "false" to turn off watching content/ and locales/ for changes. */
   WATCH_CONTENT: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests per minute from one IP address (token bucket; /healthz and /static are not counted). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1000),
+  /** Chat turns per minute in one conversation (API and chat form). */
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Calls of /api/actions per hour for one account identifier (e-mail, insured number, token subject). */
+  RATE_LIMIT_ACCOUNT_PER_HOUR: z.coerce.number().int().positive().default(30),
+  /** "true" behind a reverse proxy: the client address is then the last one in X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -38,6 +46,7 @@ export type Config = {
   logRetentionDays: number;
   watchContent: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  rateLimits: { perIpPerMinute: number; perConversationPerMinute: number; perAccountPerHour: number; trustProxy: boolean };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -71,6 +80,12 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logRetentionDays: e.LOG_RETENTION_DAYS,
       watchContent: e.WATCH_CONTENT === 'true',
       logLevel: e.LOG_LEVEL,
+      rateLimits: {
+        perIpPerMinute: e.RATE_LIMIT_PER_MINUTE,
+        perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+        perAccountPerHour: e.RATE_LIMIT_ACCOUNT_PER_HOUR,
+        trustProxy: e.TRUST_PROXY === 'true',
+      },
     },
   };
 }

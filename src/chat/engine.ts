@@ -196,8 +196,16 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   // ---- choices -------------------------------------------------------------------------------
 
+  const flowFor = (entryId: string) => {
+    for (const def of deps.flows.values()) {
+      const step = def.tenants.includes(tenant.id) ? def.entryPoints?.[entryId] : undefined;
+      if (step) return { flow: def.id, step };
+    }
+    return undefined;
+  };
+
   const route = async (message: string): Promise<TurnResult> => {
-    const u = understand({ search: deps.search, model: deps.model }, tenant.id, lang, message);
+    const u = understand({ search: deps.search, model: deps.model, flowFor }, tenant.id, lang, message);
     switch (u.kind) {
       case 'answer':
         return answer(u.best.hit.entry, u.others.map((o) => o.hit.entry));

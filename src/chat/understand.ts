@@ -6,6 +6,7 @@
  */
 import type { Lang } from '../content/types.ts';
 import { fold } from '../search/fold.ts';
+import { NEGATION_TOKEN } from '../search/analyzer.ts';
 import type { SearchService } from '../search/service.ts';
 import type { Hit } from '../search/tenant-index.ts';
 import type { ChatModel } from './model.ts';
@@ -48,7 +49,14 @@ export const isQuestion = (message: string) => {
 };
 export const isIntention = (message: string) => INTENT.test(fold(message));
 
-export function understand(deps: { search: SearchService; model: ChatModel }, tenant: string, lang: Lang, message: string): Understanding {
+export type UnderstandDeps = {
+  search: SearchService;
+  model: ChatModel;
+  /** The flow (and step) that handles an FAQ entry's problem, if any (from the flows' entry points). */
+  flowFor?: (entryId: string) => { flow: string; step: string } | undefined;
+};
+
+export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, message: string): Understanding {
   const model = deps.model.get(tenant, lang);
   if (!model) return { kind: 'clarify', candidates: [] };
   const concepts = model.analyzer.concepts(message);
@@ -92,6 +100,11 @@ export function understand(deps: { search: SearchService; model: ChatModel }, te
       };
     }
   }
+  // Something that does not work ("je ne reçois pas le code") or a wish ("je veux…"), and a flow solves
+  // it: solve it there rather than describe it.
+  const problem = !isQuestion(message) && (isIntention(message) || model.analyzer.terms(message).includes(NEGATION_TOKEN));
+  const handler = best && confident && problem ? deps.flowFor?.(best.hit.entry.id) : undefined;
+  if (handler) return { kind: 'flow', flow: handler.flow, step: handler.step, score: faqConfidence, entry: best!.hit.entry.id };
   if (best && confident) {
     return { kind: 'answer', best, others: scored.slice(1).filter((s) => s.hit.score >= THRESHOLDS.close * best.hit.score) };
   }

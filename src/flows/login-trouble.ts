@@ -19,6 +19,7 @@ export const loginTrouble: FlowDef = {
     'login-sms-code': 'code-checks',
     'login-forgot-contract-number': 'forgot-number',
     'login-support-contact': 'nothing-helped',
+    'login-trouble': 'problem',
   },
   start: () => 'problem',
   steps: {

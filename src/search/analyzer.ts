@@ -28,7 +28,8 @@ type Phrase = { stems: string[]; group: number };
  * negated text gets one shared token, so it meets the entries written for things that did not work.
  */
 const NEGATIONS: Record<Lang, Set<string>> = {
-  fr: new Set(['pas', 'jamais', 'aucun', 'aucune', 'rien']),
+  // Written French marks every negation with "ne" ("je n'arrive plus"); spoken French often only with "pas".
+  fr: new Set(['ne', 'n', 'pas', 'jamais', 'aucun', 'aucune', 'rien']),
   de: new Set(['nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'nie', 'niemals']),
   it: new Set(['non', 'mai', 'nessun', 'nessuno', 'nessuna', 'niente']),
 };
