@@ -12,6 +12,7 @@ import type { Env, WebDeps } from './web/context.ts';
 import { ApiError } from './web/errors.ts';
 import { health } from './web/health.ts';
 import { fromAcceptLanguage } from './web/lang.ts';
+import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
@@ -23,6 +24,8 @@ export type AppDeps = WebDeps & {
   assistant: Assistant;
   portalTokenSecret: string | undefined;
   demo: boolean;
+  /** Limits per client address, conversation and account; generous defaults when omitted. */
+  rateLimits?: Partial<RateLimitOptions>;
 };
 
 /** Largest request body accepted; chat messages are far smaller. */
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  app.use(rateLimits(deps));
 
   app.route('/healthz', health(deps));
   app.route('/api/search', searchApi(deps));

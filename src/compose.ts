@@ -1,6 +1,6 @@
 /** Wires the real dependencies together from a Config: used by the server, the eval and the bench. */
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createDemoBackend } from './actions/demo.ts';
 import { createHttpBackend } from './actions/http.ts';
 import { createActionService } from './actions/service.ts';
@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { formatProblem } from './content/types.ts';
 import { FLOWS } from './flows/index.ts';
 import { loadLibrary, type Library } from './library.ts';
+import { createLogger } from './logging.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
 
@@ -27,7 +28,7 @@ export type ComposeResult = { ok: true; composed: Composed } | { ok: false; erro
 export type Overrides = { clock?: () => Date; logger?: Logger; backend?: ActionBackend };
 
 export function compose(config: Config, overrides: Overrides = {}): ComposeResult {
-  const logger = overrides.logger ?? pino({ level: config.logLevel });
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? (() => new Date());
   const loaded = loadLibrary(config, clock);
   if (!loaded.ok) return { ok: false, errors: loaded.problems.map(formatProblem) };
@@ -52,6 +53,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     assistant,
     portalTokenSecret: config.portalTokenSecret,
     demo: config.actions.backend === 'demo',
+    rateLimits: config.rateLimits,
   });
   return { ok: true, composed: { app, library: current, store, logger, close: () => store.close() } };
 }

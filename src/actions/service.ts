@@ -4,7 +4,9 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.ts';
-import { ACTIONS, type ActionBackend, type ActionName, type ActionResult } from './types.ts';
+import { ACTIONS, type ActionBackend, type ActionName, type ActionParams, type ActionResult } from './types.ts';
+
+type ContactParams = ActionParams<'contact-request'>;
 
 export type ActionService = {
   run(req: {
@@ -26,6 +28,26 @@ export type ActionOutcome =
 export function createActionService(deps: { backend: ActionBackend; store: Store; clock: () => Date; logger: Logger }): ActionService {
   const inFlight = new Map<string, Promise<ActionOutcome>>();
 
+  function saveContact(req: Parameters<ActionService['run']>[0], p: ContactParams, reference: string) {
+    if (deps.store.getContactRequest(reference)) return;
+    // The transcript goes along only for a conversation of the same tenant.
+    const conversation = p.conversationId ? deps.store.getConversation(p.conversationId) : undefined;
+    const conversationId = conversation && conversation.tenant === req.tenant ? conversation.id : null;
+    deps.store.saveContactRequest({
+      reference,
+      tenant: req.tenant,
+      lang: req.lang,
+      conversationId,
+      name: p.name,
+      email: p.email,
+      customerNumber: p.customerNumber ?? null,
+      topic: p.topic,
+      message: p.message,
+      transcript: conversationId ? deps.store.transcript(conversationId) : [],
+      createdAt: deps.clock().toISOString(),
+    });
+  }
+
   async function perform(req: Parameters<ActionService['run']>[0]): Promise<ActionOutcome> {
     const spec = ACTIONS[req.action];
     const parsed = spec.params.safeParse(req.params ?? {});
@@ -42,6 +64,8 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
       deps.logger.error({ err, action: req.action }, 'action backend failed');
       result = { ok: false, reason: 'unavailable', code: 'backend_unavailable' };
     }
+    // A contact request answered with a reference is kept before the answer leaves, so a crash cannot lose it.
+    if (result.ok && req.action === 'contact-request') saveContact(req, parsed.data as ContactParams, result.reference);
     // A failure of the backend is not recorded, so the same key can be tried again later.
     if (result.ok || result.reason === 'rejected') {
       deps.store.recordAction({

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ActionService } from '../actions/service.ts';
-import { isLang, type Lang } from '../content/types.ts';
+import type { Lang } from '../content/types.ts';
 import { redact } from '../insights/redact.ts';
 import type { Library } from '../library.ts';
 import type { Conversation, Store } from '../store/types.ts';
@@ -163,4 +163,3 @@ export function createAssistant(deps: {
   };
 }
 
-export const langOrUndefined = (v: unknown): Lang | undefined => (isLang(v) ? v : undefined);

@@ -43,9 +43,12 @@ export type Understanding =
 const QUESTION_START = /^(comment|combien|quand|pourquoi|qui|que|quel|quelle|quels|quelles|ou|est-ce|a quoi|faut-il|puis-je|peut-on|dois-je|wie|wann|was|wer|wo|warum|weshalb|welche|welcher|welches|kann|muss|darf|gibt|bis wann|come|quando|quanto|quanti|quante|perche|chi|cosa|che|dove|quale|quali|posso|devo|si puo|fino a quando|entro quando)\b/;
 const INTENT = /\b(je veux|je voudrais|j'aimerais|je souhaite|j'ai besoin|ich mochte|ich will|ich wurde gerne|ich muss|vorrei|voglio|desidero|ho bisogno)\b/;
 
+// Asked anywhere in a short query ("Franchise senken bis wann", "délai franchise"), these ask for a fact too.
+const FACT_WORDS = /\b(quand|combien|pourquoi|delai|date limite|wann|wie lange|wie viel|wieviel|warum|frist|quando|quanto|quanti|perche|termine|scadenza)\b/;
+
 export const isQuestion = (message: string) => {
   const m = fold(message).trim();
-  return m.endsWith('?') || QUESTION_START.test(m);
+  return m.endsWith('?') || QUESTION_START.test(m) || FACT_WORDS.test(m);
 };
 export const isIntention = (message: string) => INTENT.test(fold(message));
 

@@ -44,6 +44,11 @@ export const contact: FlowDef = {
       },
     },
     sent: { text: (ctx) => ctx.t(k('sent'), vars(ctx)), end: true },
-    failed: { text: (ctx) => ctx.t(k('failed'), vars(ctx)), end: true, escalate: true },
+    // Nothing typed is lost: the answers stay in the flow, and "try again" sends them again.
+    failed: {
+      text: (ctx) => ctx.t(k('failed'), vars(ctx)),
+      choices: (ctx) => [{ id: 'retry', label: ctx.t(k('retry')), next: 'submit' }],
+      escalate: true,
+    },
   },
 };

@@ -1,0 +1,57 @@
+/**
+ * CORS for the JSON API: a browser page may call it from another origin only when some tenant lists that
+ * origin in embed.allowedOrigins. Other origins get no CORS headers (the browser keeps the answer from them)
+ * and their preflights a 403 `forbidden_origin`.
+ */
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+import type { Library } from '../library.ts';
+import type { Env, WebDeps } from './context.ts';
+import { ApiError } from './errors.ts';
+
+/** What the API lets foreign pages do; the widget's own chat runs in our origin and needs none of it. */
+const CORS_OPTIONS: { allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge: number } = {
+  /** The JSON API's verbs, and the preflight's. */
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  /** JSON bodies, the portal's visitor token, the visitor's language. */
+  allowHeaders: ['Content-Type', 'Authorization', 'Accept-Language'],
+  /** Readable by the caller: how long to wait after a 429. */
+  exposeHeaders: ['Retry-After'],
+  /** Seconds a browser may reuse a preflight answer. */
+  maxAge: 600,
+};
+
+const unions = new WeakMap<Library, ReadonlySet<string>>();
+
+/** Every host origin any tenant allows (scheme://host[:port]), computed once per loaded content. */
+export function embedOrigins(library: Library): ReadonlySet<string> {
+  let set = unions.get(library);
+  if (!set) {
+    set = new Set([...library.content.tenants.values()].flatMap((tc) => tc.tenant.embed.allowedOrigins.map(originOf)));
+    unions.set(library, set);
+  }
+  return set;
+}
+
+/** The origin part of a configured URL ("https://www.kpt.ch/" → "https://www.kpt.ch"). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+export function apiCors(deps: Pick<WebDeps, 'library'>) {
+  // Reached only for an allowed origin, so the origin function just echoes it.
+  const allowed = cors({ ...CORS_OPTIONS, origin: (origin) => origin });
+  return createMiddleware<Env>(async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && embedOrigins(deps.library()).has(origin)) return allowed(c, next);
+    // A preflight only ever comes from a browser page of another origin: say plainly that it is refused.
+    if (c.req.method === 'OPTIONS' && origin && c.req.header('access-control-request-method')) throw new ApiError(403, 'forbidden_origin');
+    await next();
+    // Caches must not hand an allowed origin's answer (with its CORS header) to another origin, nor the reverse.
+    c.header('Vary', 'Origin', { append: true });
+  });
+}
