@@ -2,6 +2,7 @@
  * Performs actions exactly once per idempotency key: validates parameters, checks that account changes
  * come from a signed-in person, records the result, and turns a failing backend into a value.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.ts';
 import { ACTIONS, type ActionBackend, type ActionName, type ActionParams, type ActionResult } from './types.ts';
@@ -25,8 +26,19 @@ export type ActionOutcome =
   | { ok: false; reason: 'invalid'; code: 'invalid_params'; issues: string[] }
   | { ok: false; reason: 'unauthorized'; code: 'sign_in_required' };
 
-export function createActionService(deps: { backend: ActionBackend; store: Store; clock: () => Date; logger: Logger }): ActionService {
+/**
+ * Public requests for links and codes (which answer alike whether or not the account exists) take at
+ * least this long, so their duration does not tell either: a known account costs an extra write.
+ */
+export const LOOKUP_FLOOR_MS = 25;
+const isLookup = (action: ActionName) => !ACTIONS[action].auth && action !== 'contact-request';
+
+/** Keys are the caller's own: someone reusing another person's key gets no one else's result. */
+const scopedKey = (req: { subject: string | null; idempotencyKey: string }) => `${req.subject ?? '-'}:${req.idempotencyKey}`;
+
+export function createActionService(deps: { backend: ActionBackend; store: Store; clock: () => Date; logger: Logger; lookupFloorMs?: number }): ActionService {
   const inFlight = new Map<string, Promise<ActionOutcome>>();
+  const floorMs = deps.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
   function saveContact(req: Parameters<ActionService['run']>[0], p: ContactParams, reference: string) {
     if (deps.store.getContactRequest(reference)) return;
@@ -55,7 +67,7 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
       return { ok: false, reason: 'invalid', code: 'invalid_params', issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`) };
     }
     if (spec.auth && !req.subject) return { ok: false, reason: 'unauthorized', code: 'sign_in_required' };
-    const done = deps.store.findAction(req.tenant, req.idempotencyKey);
+    const done = deps.store.findAction(req.tenant, scopedKey(req));
     if (done) return done.result as ActionResult;
     let result: ActionResult;
     try {
@@ -71,7 +83,7 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
       deps.store.recordAction({
         tenant: req.tenant,
         action: req.action,
-        idempotencyKey: req.idempotencyKey,
+        idempotencyKey: scopedKey(req),
         subject: req.subject,
         result,
         createdAt: deps.clock().toISOString(),
@@ -84,10 +96,17 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
     backend: deps.backend,
     // Two identical requests at the same moment (a double click) share one execution.
     run(req) {
-      const k = `${req.tenant}\u0000${req.idempotencyKey}`;
+      const k = `${req.tenant}\u0000${scopedKey(req)}`;
       const running = inFlight.get(k);
       if (running) return running;
-      const p = perform(req).finally(() => inFlight.delete(k));
+      const started = performance.now();
+      const p = perform(req)
+        .then(async (outcome) => {
+          const wait = isLookup(req.action) ? floorMs - (performance.now() - started) : 0;
+          if (wait > 0) await sleep(wait);
+          return outcome;
+        })
+        .finally(() => inFlight.delete(k));
       inFlight.set(k, p);
       return p;
     },

@@ -61,7 +61,11 @@ export function createAssistant(deps: {
       let conversation: Conversation | undefined;
       if (req.conversationId) {
         conversation = deps.store.getConversation(req.conversationId);
-        if (!conversation || conversation.tenant !== req.tenant) return { ok: false, code: 'unknown_conversation', ...(req.lang ? { lang: req.lang } : {}) };
+        // Someone else's conversation (another tenant, or another signed-in person) is not there for them.
+        const owner = conversation?.state.subject ?? null;
+        if (!conversation || conversation.tenant !== req.tenant || (owner !== null && owner !== req.subject)) {
+          return { ok: false, code: 'unknown_conversation', ...(req.lang ? { lang: req.lang } : {}) };
+        }
       }
       const text = 'message' in req.input ? req.input.message : '';
       const detected = text ? library.search.detectLanguage(text) : undefined;
@@ -124,7 +128,7 @@ export function createAssistant(deps: {
 
       // Record feedback pressed on an answer.
       if ('choice' in req.input) {
-        const action = conversation.state.offered[req.input.choice];
+        const action = Object.hasOwn(conversation.state.offered, req.input.choice) ? conversation.state.offered[req.input.choice] : undefined;
         if (action?.do === 'feedback') {
           deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
         }
@@ -133,7 +137,7 @@ export function createAssistant(deps: {
       // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
       const pressed = 'choice' in req.input ? req.input.choice : '';
       const visitorText = 'message' in req.input ? req.input.message : (conversation.state.lastReply?.choices.find((ch) => ch.id === pressed)?.label ?? pressed);
-      deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply }, updatedAt: now.toISOString() });
+      deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() });
       deps.store.appendMessages(conversation.id, [
         { role: 'visitor', text: visitorText, at: now.toISOString() },
         { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },

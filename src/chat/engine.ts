@@ -129,7 +129,15 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     t,
     now: deps.now,
     subject: turn.subject,
-    account: async () => (turn.subject ? deps.actions.backend.account(tenant.id, turn.subject) : undefined),
+    account: async () => {
+      if (!turn.subject) return undefined;
+      try {
+        return await deps.actions.backend.account(tenant.id, turn.subject);
+      } catch {
+        // The flows treat a missing account as the backend being unavailable: an apology and people.
+        return undefined;
+      }
+    },
     data: fs.data,
     actions: deps.actions,
     actionKey: (step) => `${turn.conversationId}:${fs.id}:${fs.run}:${step}`,
@@ -185,8 +193,13 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
     state.runs += 1;
     const fs: FlowState = { id, step: '', data: {}, history: [], run: state.runs };
-    const first = step && def.steps[step] ? step : await def.start(flowContext(fs));
-    return showStep(fs, first);
+    const start = await def.start(flowContext(fs));
+    // Entered at a later step, "back" still leads to the flow's first question.
+    if (step && def.steps[step] && step !== start) {
+      fs.history.push(start);
+      return showStep(fs, step);
+    }
+    return showStep(fs, start);
   };
 
   const advance = async (fs: FlowState, next: string) => {
@@ -226,7 +239,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
   };
 
   if ('choice' in input) {
-    const action = state.offered[input.choice];
+    // Own keys only: a choice id such as "constructor" or "__proto__" is not an offered button.
+    const action = Object.hasOwn(state.offered, input.choice) ? state.offered[input.choice] : undefined;
     if (!action) {
       // A button from an older reply: say so and show where the conversation stands.
       if (state.flow) return showStep(state.flow, state.flow.step, t('chat:stale'));

@@ -98,7 +98,9 @@ export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, mes
         kind: 'flow',
         flow: flow.value.flow,
         ...(flow.value.step ? { step: flow.value.step } : {}),
-        ...(best && confident ? { entry: best.hit.entry.id } : {}),
+        // A specific entry closer than the trigger names the step ("SMS code not received"); a general
+        // trigger ("je n'arrive pas à me connecter") starts at the flow's first question.
+        ...(best && confident && faqConfidence >= flow.score ? { entry: best.hit.entry.id } : {}),
         score: flow.score,
       };
     }

@@ -50,7 +50,21 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
   const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
 
   const negations = NEGATIONS[lang];
+  // One message is analysed several times per chat turn (search in two languages, the index's own
+  // tokenizer, phrasing similarity): remember the last few texts.
+  const recent = new Map<string, string[]>();
   const stems = (text: string): string[] => {
+    const cached = recent.get(text);
+    if (cached) return cached.slice();
+    const out = analyse(text);
+    if (text.length <= 1000) {
+      if (recent.size >= 256) recent.clear();
+      recent.set(text, out);
+    }
+    return out.slice();
+  };
+
+  const analyse = (text: string): string[] => {
     const out: string[] = [];
     let negated = false;
     for (const w of words(fold(text))) {

@@ -29,7 +29,18 @@ export function createSearchService(content: Content): SearchService {
       ),
     ]),
   ) as Record<Lang, Set<string>>;
-  const detectLanguage = createLanguageDetector(vocab);
+  // Detection runs franc's trigram model; a chat turn asks about the same text several times.
+  const detectUncached = createLanguageDetector(vocab);
+  const detected = new Map<string, ReturnType<LanguageDetector>>();
+  const detectLanguage: LanguageDetector = (text) => {
+    if (detected.has(text)) return detected.get(text);
+    const d = detectUncached(text);
+    if (text.length <= 1000) {
+      if (detected.size >= 256) detected.clear();
+      detected.set(text, d);
+    }
+    return d;
+  };
 
   const search = (tenant: string, lang: Lang, query: string, options: SearchOptions = {}): Hit[] => {
     const idx = indexes.get(tenant);

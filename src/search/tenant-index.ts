@@ -59,8 +59,11 @@ export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: s
     return results.slice(0, options.limit ?? 20).flatMap((r) => {
       const entry = byId.get(r.id as string);
       if (!entry) return [];
+      // A term found as typed counts fully; one found only by typo tolerance or as a prefix counts half,
+      // so "revoir" matching "devoir" does not make an answer look certain.
+      const exact = new Set(r.terms);
       const matched = new Set(r.queryTerms);
-      const coverage = [...unique].filter((t) => matched.has(t)).length / unique.size;
+      const coverage = [...unique].reduce((n, t) => n + (exact.has(t) ? 1 : matched.has(t) ? 0.5 : 0), 0) / unique.size;
       return [{ entry, score: r.score, coverage }];
     });
   };

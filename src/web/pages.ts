@@ -39,9 +39,10 @@ export function helpPages(deps: WebDeps) {
     });
   };
 
-  const searchModel = (ctx: PageContext & { tc: TenantContent }, q: string | undefined) => {
+  const searchModel = (ctx: PageContext & { tc: TenantContent }, q: string | undefined, typing = false) => {
     const query = (q ?? '').trim().slice(0, MAX_QUERY);
     const hits = query ? ctx.library.search.search(ctx.tenant.id, ctx.lang, query, { prefix: true, limit: 8 }) : [];
+    if (query) deps.searchLog?.searched({ tenant: ctx.tenant.id, lang: ctx.lang, query, found: hits.length, typing });
     return {
       query,
       results: hits.map((h) => ({ title: h.entry.question, url: entryUrl(ctx.tenant.id, h.entry), snippet: snippet(h.entry.text) })),
@@ -66,7 +67,7 @@ export function helpPages(deps: WebDeps) {
       // The same URL answers two ways, so caches must keep them apart.
       c.header('Vary', 'HX-Request');
       if (c.req.header('hx-request') === 'true') {
-        return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'))));
+        return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'), true)));
       }
       return home(c, ctx);
     }),
@@ -80,7 +81,8 @@ export function helpPages(deps: WebDeps) {
       if (!entry) return notFound(c, deps, ctx);
       const related = entry.related.flatMap((id) => entries.filter((e) => e.id === id));
       const categoryTitle = ctx.tenant.categories.find((cat) => cat.id === entry.category)?.title[ctx.lang] ?? '';
-      return c.html(renderPage('entry', ctx, { entry, related, categoryTitle, title: `${entry.question} – ${ctx.tenant.portal[ctx.lang]}` }));
+      const feedback = ['why', 'thanks', 'sorry'].find((s) => s === c.req.query('feedback'));
+      return c.html(renderPage('entry', ctx, { entry, related, categoryTitle, feedback, title: `${entry.question} – ${ctx.tenant.portal[ctx.lang]}` }));
     }),
   );
 
@@ -89,23 +91,26 @@ export function helpPages(deps: WebDeps) {
 
 /** A 404 page in the visitor's language, branded with the tenant of the path or the default one. */
 export function notFound(c: Context<Env>, deps: WebDeps, known?: PageContext) {
-  const library = deps.library();
-  const ctx: PageContext =
-    known ??
-    (() => {
-      const tc = library.content.tenants.get(deps.defaultTenant) ?? [...library.content.tenants.values()][0]!;
-      const lang = c.get('lang') ?? fromAcceptLanguage(c.req.header('accept-language')) ?? tc.tenant.defaultLanguage;
-      return { library, tenant: tc.tenant, lang, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/` };
-    })();
-  const t = (k: string) => library.t(ctx.lang, k);
+  const ctx = known ?? pageOfPath(c, deps);
+  const t = (k: string) => ctx.library.t(ctx.lang, k);
   return c.html(renderPage('error', ctx, { heading: t('help.notFoundTitle'), text: t('help.notFoundText') }), 404);
 }
 
 /** A 500 page that says sorry and nothing about the cause. */
 export function errorPage(c: Context<Env>, deps: WebDeps, status: 400 | 403 | 429 | 500 = 500, textKey = 'help.errorText') {
+  const ctx = pageOfPath(c, deps);
+  const t = (k: string) => ctx.library.t(ctx.lang, k);
+  return c.html(renderPage('error', ctx, { heading: t('help.errorTitle'), text: t(textKey) }), status);
+}
+
+/**
+ * Branding and language for a page that failed before its route ran (a refused form post, a 404):
+ * the tenant and language of the path when they exist, else the default tenant in the visitor's language.
+ */
+function pageOfPath(c: Context<Env>, deps: WebDeps): PageContext {
   const library = deps.library();
-  const tc = library.content.tenants.get(deps.defaultTenant) ?? [...library.content.tenants.values()][0]!;
-  const lang = c.get('lang') ?? fromAcceptLanguage(c.req.header('accept-language')) ?? tc.tenant.defaultLanguage;
-  const ctx: PageContext = { library, tenant: tc.tenant, lang, langHref: (l) => `/${tc.tenant.id}/${l}/` };
-  return c.html(renderPage('error', ctx, { heading: library.t(lang, 'help.errorTitle'), text: library.t(lang, textKey) }), status);
+  const [, first, second] = c.req.path.split('/');
+  const tc = library.content.tenants.get(first ?? '') ?? library.content.tenants.get(deps.defaultTenant) ?? [...library.content.tenants.values()][0]!;
+  const lang = c.get('lang') ?? (isLang(second) ? second : undefined) ?? fromAcceptLanguage(c.req.header('accept-language')) ?? tc.tenant.defaultLanguage;
+  return { library, tenant: tc.tenant, lang, langHref: (l) => `/${tc.tenant.id}/${l}/` };
 }

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildChatApp, choiceIds, Visitor } from '../helpers/chat.ts';
+
+const testApp = buildChatApp();
+afterAll(() => testApp.dispose());
+const { app, store } = testApp;
+const t = (key: string, vars?: Record<string, unknown>) => testApp.library().t('fr', key, vars);
+
+describe('contact form in the conversation', () => {
+  it('collects name, e-mail, topic and message, sends them with the transcript and gives a reference', async () => {
+    const v = new Visitor(app, 'kpt', 'fr');
+    const people = await v.say("je veux parler à quelqu'un");
+    expect(people.reply.kind).toBe('escalate');
+
+    const name = await v.press('contact-form');
+    expect(name.reply.flow).toEqual({ id: 'contact', step: 'name' });
+    expect(name.reply.text).toBe(t('flows:contact.name'));
+
+    const email = await v.say('Marie Exemple');
+    expect(email.reply.flow?.step).toBe('email');
+    expect(email.reply.input).toEqual({ kind: 'email' });
+
+    const bad = await v.say('marie.exemple@');
+    expect(bad.reply.flow?.step).toBe('email');
+    expect(bad.reply.text).toBe(`${t('flows:errors.email')}\n\n${t('flows:contact.email')}`);
+
+    const number = await v.say('marie.exemple@example.ch');
+    expect(number.reply.flow?.step).toBe('number');
+    expect(number.reply.text).toBe(t('flows:contact.number.kpt'));
+    expect(choiceIds(number)).toContain('skip');
+
+    const topic = await v.press('skip');
+    expect(topic.reply.flow?.step).toBe('topic');
+    expect(choiceIds(topic)).toEqual(['topic-login', 'topic-registration', 'topic-coverage', 'topic-documents', 'topic-invoices', 'topic-other', 'back', 'cancel']);
+
+    const message = await v.press('topic-login');
+    expect(message.reply.flow?.step).toBe('message');
+    expect(message.reply.input).toEqual({ kind: 'textarea' });
+
+    const text = "Je n'arrive plus à me connecter depuis hier soir, le code n'arrive pas.";
+    const confirm = await v.say(text);
+    expect(confirm.reply.flow?.step).toBe('confirm');
+    expect(confirm.reply.text).toContain('Nom : Marie Exemple');
+    expect(confirm.reply.text).toContain('E-mail : marie.exemple@example.ch');
+    expect(confirm.reply.text).toContain('Numéro : –');
+    expect(confirm.reply.text).toContain('Sujet : Connexion');
+    expect(confirm.reply.text).toContain(`Message : ${text}`);
+
+    const sent = await v.press('send');
+    expect(sent.reply.kind).toBe('flow');
+    expect(sent.reply.flow).toEqual({ id: 'contact', step: 'sent' });
+    const reference = /référence : (\S+)\./.exec(sent.reply.text)?.[1];
+    expect(reference).toMatch(/^D-[0-9A-F]{8}$/);
+    expect(sent.reply.text).toBe(t('flows:contact.sent', { reference }));
+
+    const request = store.getContactRequest(reference!);
+    expect(request).toMatchObject({
+      reference,
+      tenant: 'kpt',
+      lang: 'fr',
+      conversationId: v.id,
+      name: 'Marie Exemple',
+      email: 'marie.exemple@example.ch',
+      customerNumber: null,
+      topic: 'login',
+      message: text,
+    });
+    const said = request!.transcript.filter((m) => m.role === 'visitor').map((m) => m.text);
+    expect(said).toEqual(expect.arrayContaining(["je veux parler à quelqu'un", 'Marie Exemple', 'marie.exemple@', text]));
+    // the pressed buttons are kept with their labels
+    expect(said).toContain(t('chat:choices.contactForm'));
+    expect(request!.transcript.some((m) => m.role === 'assistant' && m.kind === 'escalate')).toBe(true);
+  });
+
+  it('keeps a customer number when one is given', async () => {
+    const v = new Visitor(app, 'atupri', 'fr');
+    await v.say("je veux parler à quelqu'un");
+    await v.press('contact-form');
+    await v.say('Anna Muster');
+    await v.say('anna.muster@example.ch');
+    const topic = await v.say('756.123.456');
+    expect(topic.reply.flow?.step).toBe('topic');
+    await v.press('topic-coverage');
+    await v.say('Je voudrais changer ma franchise pour 2027.');
+    const sent = await v.press('send');
+    const reference = /référence : (\S+)\./.exec(sent.reply.text)?.[1];
+    expect(store.getContactRequest(reference!)).toMatchObject({ tenant: 'atupri', customerNumber: '756.123.456', topic: 'coverage' });
+  });
+
+  it('asks again for a name that is not one', async () => {
+    const v = new Visitor(app, 'kpt', 'fr');
+    await v.say("je veux parler à quelqu'un");
+    await v.press('contact-form');
+    const r = await v.say('4');
+    expect(r.reply.flow?.step).toBe('name');
+    expect(r.reply.text.startsWith(t('flows:errors.name'))).toBe(true);
+  });
+
+  it('sends nothing when the visitor cancels before sending', async () => {
+    const before = store.listContactRequests('kpt', 100).length;
+    const v = new Visitor(app, 'kpt', 'fr');
+    await v.say("je veux parler à quelqu'un");
+    await v.press('contact-form');
+    await v.say('Marie Exemple');
+    await v.say('marie.exemple@example.ch');
+    await v.press('skip');
+    await v.press('topic-other');
+    await v.say('Une question sur mes documents.');
+    const r = await v.press('cancel');
+    expect(r.reply.text).toBe(t('chat:cancelled'));
+    expect(store.listContactRequests('kpt', 100).length).toBe(before);
+  });
+});

@@ -1,0 +1,196 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../helpers/app.ts';
+import { buildChatApp } from '../helpers/chat.ts';
+
+const testApp = buildChatApp();
+afterAll(() => testApp.dispose());
+const { app } = testApp;
+const t = (lang: 'fr' | 'de' | 'it', key: string, vars?: Record<string, unknown>) => testApp.library().t(lang, key, vars);
+
+const ORIGIN = 'http://localhost';
+
+async function postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  const res = await app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { res, html: await res.text() };
+}
+
+const htmx = (path: string, fields: Record<string, string>) => postForm(path, fields, { 'hx-request': 'true' });
+
+/** The conversation id of the out-of-band form of a fragment. */
+function oobConversationId(html: string): string {
+  const form = /<form id="chat-form"[^>]*hx-swap-oob="true"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  expect(form, 'an out-of-band chat form').not.toBeNull();
+  const id = /name="conversationId" value="([^"]*)"/.exec(form![1]!)?.[1];
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+const choiceButtons = (html: string) => [...html.matchAll(/<button type="submit" name="choice" value="([^"]*)">([^<]*)<\/button>/g)].map((m) => ({ id: m[1]!, label: m[2]! }));
+
+describe('GET /:tenant/:lang/chat', () => {
+  it('renders the chat page with its form', async () => {
+    const res = await app.request('/kpt/fr/chat');
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toMatch(/<form id="chat-form"[^>]*method="post" action="\/kpt\/fr\/chat"/);
+    expect(html).toContain('hx-post="/kpt/fr/chat"');
+    expect(html).toMatch(/<input id="chat-input" name="message" type="text"/);
+    expect(html).toContain('name="conversationId" value=""');
+    expect(html).toContain(escapeHtml(t('fr', 'chat:intro', { portal: 'CPTnet' })));
+  });
+
+  it('answers 404 for an unknown tenant or language', async () => {
+    expect((await app.request('/nope/fr/chat')).status).toBe(404);
+    expect((await app.request('/kpt/en/chat')).status).toBe(404);
+  });
+
+  it('ignores an unknown conversation id', async () => {
+    const res = await app.request('/kpt/fr/chat?c=does-not-exist');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('name="conversationId" value=""');
+  });
+});
+
+describe('POST /:tenant/:lang/chat with htmx', () => {
+  it("returns the visitor's message, the reply, its choices and the form out of band with the conversation id", async () => {
+    const question = "Qu'est-ce qu'une carte de code ?";
+    const { res, html } = await htmx('/kpt/fr/chat', { message: question });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).not.toMatch(/<!doctype|<html/i);
+    expect(html).toMatch(new RegExp(`<li class="msg visitor">.*${escapeHtml(question).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</li>`));
+    expect(html).toContain('data-kind="answer"');
+    const entry = testApp.library().content.tenants.get('kpt')!.entries.fr.find((e) => e.id === 'login-code-card')!;
+    expect(html).toContain(escapeHtml(entry.text));
+    expect(html).toContain('href="/kpt/fr/faq/login-code-card"');
+    expect(choiceButtons(html).map((b) => b.id)).toEqual(expect.arrayContaining(['helpful:login-code-card', 'not-helpful:login-code-card']));
+    const id = oobConversationId(html);
+    expect(testApp.store.getConversation(id)?.tenant).toBe('kpt');
+    // the choice buttons post to the same conversation
+    expect(html).toMatch(new RegExp(`<li class="msg-choices">[\\s\\S]*name="conversationId" value="${id}"`));
+  });
+
+  it('continues the conversation named in the form, and a pressed choice shows its label', async () => {
+    const first = await htmx('/kpt/fr/chat', { message: "je n'arrive pas à me connecter au CPTnet" });
+    const id = oobConversationId(first.html);
+    expect(first.html).toContain('data-kind="flow"');
+    expect(choiceButtons(first.html)).toContainEqual({ id: 'password', label: escapeHtml(t('fr', 'flows:login-trouble.choices.password')) });
+
+    const pressed = await htmx('/kpt/fr/chat', { conversationId: id, choice: 'password' });
+    expect(pressed.res.status).toBe(200);
+    expect(pressed.html).toContain(`<li class="msg visitor"><span class="sr-only">${t('fr', 'chat:you')}: </span>${escapeHtml(t('fr', 'flows:login-trouble.choices.password'))}</li>`);
+    expect(pressed.html).toContain(escapeHtml(t('fr', 'flows:login-trouble.password.kpt')));
+    expect(oobConversationId(pressed.html)).toBe(id);
+    const state = testApp.store.getConversation(id)!.state;
+    expect(state.flow?.step).toBe('password');
+  });
+
+  it('switches the input to an e-mail field when the step asks for one', async () => {
+    const first = await htmx('/kpt/fr/chat', { message: "je veux parler à quelqu'un" });
+    const id = oobConversationId(first.html);
+    await htmx('/kpt/fr/chat', { conversationId: id, choice: 'contact-form' });
+    const email = await htmx('/kpt/fr/chat', { conversationId: id, message: 'Marie Exemple' });
+    expect(email.html).toMatch(/<input id="chat-input" name="message" type="email"/);
+  });
+
+  it('escapes HTML typed by the visitor', async () => {
+    const evil = '<img src=x onerror=alert(1)><script>alert("x")</script>';
+    const { res, html } = await htmx('/kpt/fr/chat', { message: evil });
+    expect(res.status).toBe(200);
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain(escapeHtml(evil));
+    // and in the transcript after a reload
+    const id = oobConversationId(html);
+    const page = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain(escapeHtml(evil));
+  });
+
+  it('answers an empty message with 204 and nothing to swap', async () => {
+    const { res, html } = await htmx('/kpt/fr/chat', { message: '   ' });
+    expect(res.status).toBe(204);
+    expect(html).toBe('');
+  });
+
+  it('starts afresh (HX-Redirect) for a conversation that no longer exists', async () => {
+    const { res } = await htmx('/kpt/fr/chat', { conversationId: 'gone', message: 'bonjour' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('hx-redirect')).toBe('/kpt/fr/chat');
+  });
+});
+
+describe('POST /:tenant/:lang/chat without JavaScript', () => {
+  it('redirects (303) to the page of the conversation, which shows the transcript and the choices', async () => {
+    const { res } = await postForm('/kpt/fr/chat', { message: "je n'arrive pas à me connecter au CPTnet" });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+$/);
+    const id = new URL(location, ORIGIN).searchParams.get('c')!;
+
+    const page = await app.request(location);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain(escapeHtml("je n'arrive pas à me connecter au CPTnet"));
+    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.problem.kpt', { portal: 'CPTnet' })));
+    expect(choiceButtons(html).map((b) => b.id)).toEqual(['password', 'code', 'number', 'card', 'other', 'cancel']);
+    expect(html).toContain(`name="conversationId" value="${id}"`);
+    expect(html).toContain(escapeHtml(t('fr', 'chat:newConversation')));
+  });
+
+  it('takes a pressed choice button by form post', async () => {
+    const first = await postForm('/kpt/fr/chat', { message: "je n'arrive pas à me connecter au CPTnet" });
+    const id = new URL(first.res.headers.get('location')!, ORIGIN).searchParams.get('c')!;
+    const pressed = await postForm('/kpt/fr/chat', { conversationId: id, choice: 'card' });
+    expect(pressed.res.status).toBe(303);
+    expect(pressed.res.headers.get('location')).toBe(`/kpt/fr/chat?c=${id}`);
+    const html = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
+    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.choices.card')));
+    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.card')));
+    expect(testApp.store.getConversation(id)!.state.flow?.step).toBe('card');
+  });
+
+  it('keeps the embed flag through the redirect', async () => {
+    const { res } = await postForm('/kpt/fr/chat?embed=1', { message: 'bonjour' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+&embed=1$/);
+  });
+});
+
+describe('POST /:tenant/:lang/chat from another site', () => {
+  it('refuses a cross-site form post with a friendly 403 page and no conversation', async () => {
+    const questions = () => testApp.store.questions('kpt', '2000-01-01T00:00:00Z').length;
+    const before = questions();
+    const { res, html } = await postForm('/kpt/fr/chat', { message: 'bonjour' }, { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toMatch(/^<!doctype html>/i);
+    const csrfTexts = (['fr', 'de', 'it'] as const).map((l) => escapeHtml(t(l, 'errors.csrf')));
+    expect(csrfTexts.some((s) => html.includes(s))).toBe(true);
+    expect(html).not.toMatch(/Error:|\/src\/|node_modules/);
+    // the message never reached the assistant
+    expect(questions()).toBe(before);
+    // the same post from the page itself is taken
+    await postForm('/kpt/fr/chat', { message: 'bonjour' });
+    expect(questions()).toBe(before + 1);
+  });
+
+  it('refuses a cross-site htmx post as well', async () => {
+    const { res } = await postForm('/kpt/fr/chat', { message: 'bonjour' }, { origin: 'https://evil.example', 'hx-request': 'true' });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses in the language and for the tenant of the chat page', async () => {
+    const { html } = await postForm('/kpt/fr/chat', { message: 'bonjour' }, { origin: 'https://evil.example' });
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain(escapeHtml(t('fr', 'errors.csrf')));
+    expect(html).not.toContain('myAtupri');
+  });
+});
