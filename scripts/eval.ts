@@ -1,35 +1,37 @@
 /**
+ * npm run eval
+ *   The quality gate: runs the project's own case files (test/eval/*.jsonl and ../shared/eval/dev.jsonl
+ *   when present) in search and chat modes; exit 1 when a file/mode scores under its floor in
+ *   test/eval/floors.json. Add --verbose to list every failed case.
  * npm run eval -- [files.jsonl...] [--mode search|chat|both]
- * Runs evaluation cases against the app in-process, prints the score per kind and the failures.
+ *   Runs the given case files against the app in-process, prints the score per kind and the failures.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { compose } from '../src/compose.ts';
-import { parseConfig } from '../src/config.ts';
 import { parseCases } from '../src/evaluation/cases.ts';
+import { defaultCaseFiles, evalApp, formatGate, loadFloors, runGate } from '../src/evaluation/gate.ts';
 import { runCases, type Mode } from '../src/evaluation/run.ts';
 
 const args = process.argv.slice(2);
 const modeArg = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'both';
 const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--mode');
-if (files.length === 0) {
-  console.error('usage: npm run eval -- <cases.jsonl> [more.jsonl] [--mode search|chat|both]');
-  process.exit(2);
-}
-const modes: Mode[] = modeArg === 'both' ? ['search', 'chat'] : [modeArg as Mode];
 
-const parsed = parseConfig({ ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'eval-')), WATCH_CONTENT: 'false', LOG_LEVEL: 'silent' });
-if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-const result = compose(parsed.config, { logger: pino({ level: 'silent' }) });
-if (!result.ok) {
-  console.error(result.errors.join('\n'));
+let app: ReturnType<typeof evalApp>;
+try {
+  app = evalApp();
+} catch (e) {
+  console.error((e as Error).message);
   process.exit(1);
 }
-const { app } = result.composed;
-const fetcher = async (path: string, init?: RequestInit) => app.request(path, init);
+const fetcher = app.fetcher;
+
+if (files.length === 0) {
+  const gateModes = modeArg === 'search' || modeArg === 'chat' ? [modeArg as Mode] : undefined;
+  const result = await runGate({ fetcher, files: defaultCaseFiles(), floors: loadFloors(), ...(gateModes ? { modes: gateModes } : {}) });
+  app.close();
+  for (const line of formatGate(result, { verbose: args.includes('--verbose') })) console.log(line);
+  process.exit(result.ok ? 0 : 1);
+}
+const modes: Mode[] = modeArg === 'both' ? ['search', 'chat'] : [modeArg as Mode];
 
 let failed = false;
 for (const file of files) {
@@ -46,5 +48,5 @@ for (const file of files) {
     console.log(`  score ${(score.total ? score.passed / score.total : 1).toFixed(3)} (${score.passed}/${score.total})`);
   }
 }
-result.composed.close();
+app.close();
 process.exit(failed ? 1 : 0);

@@ -8,6 +8,9 @@ import type { Store } from './store/types.ts';
 import { actionsApi } from './web/actions-api.ts';
 import { chatApi } from './web/chat-api.ts';
 import { chatPages } from './web/chat-page.ts';
+import { editorPages, type EditorOptions } from './web/editor.ts';
+import { feedbackPages } from './web/feedback.ts';
+import { apiCors } from './web/cors.ts';
 import type { Env, WebDeps } from './web/context.ts';
 import { ApiError } from './web/errors.ts';
 import { health } from './web/health.ts';
@@ -17,6 +20,7 @@ import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { staticAssets } from './web/static.ts';
+import { widget } from './web/widget.ts';
 
 export type AppDeps = WebDeps & {
   store: Store;
@@ -26,6 +30,8 @@ export type AppDeps = WebDeps & {
   demo: boolean;
   /** Limits per client address, conversation and account; generous defaults when omitted. */
   rateLimits?: Partial<RateLimitOptions>;
+  /** The editors' status and insights pages; closed (404) without a token. */
+  editor?: EditorOptions;
 };
 
 /** Largest request body accepted; chat messages are far smaller. */
@@ -35,6 +41,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(securityHeaders);
+  app.use('/api/*', apiCors(deps));
   app.use(
     '*',
     bodyLimit({
@@ -51,9 +58,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api/chat', chatApi(deps));
   app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
+  app.route('/', widget(deps));
   // Unknown API paths answer in JSON, before the page routes could take them for /<tenant>/<lang>.
   app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));
   app.route('/', chatPages(deps));
+  app.route('/editor', editorPages(deps));
+  app.route('/', feedbackPages(deps));
   app.route('/', helpPages(deps));
 
   app.notFound((c) => {

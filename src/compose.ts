@@ -9,7 +9,10 @@ import { createApp } from './app.ts';
 import { createAssistant } from './chat/assistant.ts';
 import type { Config } from './config.ts';
 import { formatProblem } from './content/types.ts';
+import { watchFolders } from './content/watch.ts';
 import { FLOWS } from './flows/index.ts';
+import { startRetention } from './insights/retention.ts';
+import { createSearchLog } from './insights/search-log.ts';
 import { loadLibrary, type Library } from './library.ts';
 import { createLogger } from './logging.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -20,6 +23,8 @@ export type Composed = {
   library: () => Library;
   store: Store;
   logger: Logger;
+  /** Reads content/ and locales/ again and swaps them in; on problems the last good content stays. */
+  reloadContent(): { ok: true } | { ok: false; errors: string[] };
   close(): void;
 };
 
@@ -32,7 +37,9 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
   const clock = overrides.clock ?? (() => new Date());
   const loaded = loadLibrary(config, clock);
   if (!loaded.ok) return { ok: false, errors: loaded.problems.map(formatProblem) };
-  const library = loaded.library;
+  // Live reload swaps the whole library at once: a request sees the old content or the new, never a mix.
+  let library = loaded.library;
+  let contentErrors: string[] = [];
   const store = openSqliteStore(join(config.dataDir, 'assistant.db'));
   const backend =
     overrides.backend ??
@@ -41,10 +48,33 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
       : createDemoBackend(store, clock));
   const actions = createActionService({ backend, store, clock, logger });
   const current = () => library;
+  const reloadContent = () => {
+    const next = loadLibrary(config, clock);
+    if (!next.ok) {
+      contentErrors = next.problems.map(formatProblem);
+      logger.warn(
+        { contentErrors, contentVersion: library.content.version },
+        `content change not loaded, version ${library.content.version} keeps serving:\n${contentErrors.join('\n')}`,
+      );
+      return { ok: false as const, errors: contentErrors };
+    }
+    library = next.library;
+    contentErrors = [];
+    logger.info({ contentVersion: library.content.version }, 'content reloaded');
+    return { ok: true as const };
+  };
+  const watcher = config.watchContent
+    ? watchFolders([config.contentDir, config.localesDir], () => reloadContent(), {
+        onError: (err, dir) => logger.warn({ err, dir }, 'cannot watch a content folder'),
+      })
+    : undefined;
+  const retention = startRetention({ store, days: config.logRetentionDays, clock, logger });
+  const searchLog = createSearchLog({ store, clock });
   const assistant = createAssistant({ library: current, store, actions, flows: FLOWS, clock, logger });
   const app = createApp({
     library: current,
-    contentErrors: () => [],
+    contentErrors: () => contentErrors,
+    searchLog,
     defaultTenant: config.defaultTenant,
     clock,
     logger,
@@ -54,6 +84,20 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     portalTokenSecret: config.portalTokenSecret,
     demo: config.actions.backend === 'demo',
     rateLimits: config.rateLimits,
+    editor: {
+      token: config.editorToken,
+      contentDir: config.contentDir,
+      localesDir: config.localesDir,
+      flows: FLOWS,
+      watching: config.watchContent,
+      retentionDays: config.logRetentionDays,
+    },
   });
-  return { ok: true, composed: { app, library: current, store, logger, close: () => store.close() } };
+  const close = () => {
+    watcher?.close();
+    retention.stop();
+    searchLog.close();
+    store.close();
+  };
+  return { ok: true, composed: { app, library: current, store, logger, reloadContent, close } };
 }

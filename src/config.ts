@@ -29,6 +29,12 @@ const schema = z.object({
   RATE_LIMIT_ACCOUNT_PER_HOUR: z.coerce.number().int().positive().default(30),
   /** "true" behind a reverse proxy: the client address is then the last one in X-Forwarded-For. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * Client addresses never limited per address: "loopback" (this machine: health checks, a local proxy
+   * without TRUST_PROXY, evaluation scripts), "none", or a comma-separated list. Conversation and account
+   * limits still apply to them.
+   */
+  RATE_LIMIT_EXEMPT: z.string().default('loopback'),
 });
 
 export type Config = {
@@ -46,7 +52,7 @@ export type Config = {
   logRetentionDays: number;
   watchContent: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  rateLimits: { perIpPerMinute: number; perConversationPerMinute: number; perAccountPerHour: number; trustProxy: boolean };
+  rateLimits: { perIpPerMinute: number; perConversationPerMinute: number; perAccountPerHour: number; trustProxy: boolean; exempt: string[] };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -85,6 +91,10 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
         perAccountPerHour: e.RATE_LIMIT_ACCOUNT_PER_HOUR,
         trustProxy: e.TRUST_PROXY === 'true',
+        exempt:
+          e.RATE_LIMIT_EXEMPT === 'none'
+            ? []
+            : e.RATE_LIMIT_EXEMPT.split(',').flatMap((a) => (a.trim() === 'loopback' ? ['127.0.0.1', '::1', '::ffff:127.0.0.1'] : a.trim() ? [a.trim()] : [])),
       },
     },
   };

@@ -30,7 +30,14 @@ const shutdown = () => {
     close();
     process.exit(0);
   });
-  setTimeout(() => process.exit(0), 10_000).unref();
+  // A keep-alive connection whose last request just finished would hold close() up until it times out.
+  if ('closeIdleConnections' in server) setInterval(() => server.closeIdleConnections(), 50).unref();
+  // Requests still running after 10 s are cut; the database is closed all the same (WAL keeps it whole either way).
+  setTimeout(() => {
+    logger.warn('shutdown timed out; closing the database with requests still in flight');
+    close();
+    process.exit(1);
+  }, 10_000).unref();
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -14,12 +14,35 @@ const RULES: [RegExp, string][] = [
   [/\b\d(?:[\s.]?\d){4,}\b/g, '[number]'],
 ];
 
-// "je m'appelle Anna Muster", "ich heisse Anna", "mi chiamo Anna", "mein Name ist Anna", "my name is".
-const NAME_INTRO =
-  /\b(je m'appelle|je m’appelle|mon nom est|mon nom c'est|ich heisse|ich heiße|mein name ist|mi chiamo|il mio nome è|il mio nome e|my name is|i am|je suis)\s+((?:\p{Lu}[\p{L}'’-]+)(?:\s+\p{Lu}[\p{L}'’-]+){0,2})/giu;
+// Case-insensitive intros, written out letter by letter: with the `i` flag, \p{Lu} would match lower-case
+// letters too and "je suis bloqué" would lose "bloqué" as if it were a name.
+const anyCase = (phrase: string) =>
+  phrase
+    .replace(/\p{L}/gu, (ch) => {
+      const [lo, up] = [ch.toLowerCase(), ch.toUpperCase()];
+      return up.length === 1 && up !== lo ? `[${lo}${up}]` : ch;
+    })
+    .replace(/'/g, "['’]")
+    .replace(/ /g, '\\s+');
+
+/** Phrases that always introduce a name: the words after them are the name, whatever their case. */
+const NAMING = ["je m'appelle", 'mon nom est', "mon nom c'est", 'ich heisse', 'ich heiße', 'mein name ist', 'mi chiamo', 'il mio nome è', 'il mio nome e', 'my name is'];
+/** Phrases that introduce a name only when it is capitalised ("je suis Anna", not "je suis bloqué"). */
+const MAYBE_NAMING = ['je suis', 'i am'];
+/** Words that end a name written in lower case ("je m'appelle anna et j'ai oublié…"). */
+const NOT_NAMES =
+  "et|ou|mais|je|j'ai|j’ai|de|du|des|le|la|les|avec|depuis|pour|mon|ma|und|oder|aber|ich|habe|mit|seit|von|für|mein|meine|e|ed|o|ma|io|ho|con|da|per|mio|mia|and|or|but|i|with|from|for|my|est|ist|è|sono|suis|bin|am";
+
+const WORD = "\\p{L}[\\p{L}'’-]*";
+const CAPITALISED = "\\p{Lu}[\\p{L}'’-]*";
+const NAME_INTRO = new RegExp(
+  `(?<![\\p{L}])(${NAMING.map(anyCase).join('|')})\\s+(${WORD}(?:\\s+(?!(?:${NOT_NAMES})(?![\\p{L}'’]))${WORD}){0,2})`,
+  'gu',
+);
+const CAPITALISED_NAME = new RegExp(`(?<![\\p{L}])(${MAYBE_NAMING.map(anyCase).join('|')})\\s+(${CAPITALISED}(?:\\s+${CAPITALISED}){0,2})`, 'gu');
 
 export function redact(text: string): string {
-  let out = text.replace(NAME_INTRO, (_m, intro: string) => `${intro} [name]`);
+  let out = text.replace(NAME_INTRO, (_m, intro: string) => `${intro} [name]`).replace(CAPITALISED_NAME, (_m, intro: string) => `${intro} [name]`);
   for (const [re, mask] of RULES) out = out.replace(re, mask);
   return out;
 }

@@ -45,7 +45,8 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
 
   // The words of the corpus (stemmed), so that compounds split only into words the content knows.
   const known = new Set<string>();
-  for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
+  // Only German splits compounds: the other languages skip this pass over the whole corpus.
+  if (lang === 'de') for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
 
   const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
 
@@ -57,8 +58,9 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
     const cached = recent.get(text);
     if (cached) return cached.slice();
     const out = analyse(text);
-    if (text.length <= 1000) {
-      if (recent.size >= 256) recent.clear();
+    // Short texts only, and only a few: this serves the repeats within one turn, not a cache across visitors.
+    if (text.length <= 300) {
+      if (recent.size >= 16) recent.clear();
       recent.set(text, out);
     }
     return out.slice();

@@ -35,8 +35,9 @@ export function createSearchService(content: Content): SearchService {
   const detectLanguage: LanguageDetector = (text) => {
     if (detected.has(text)) return detected.get(text);
     const d = detectUncached(text);
-    if (text.length <= 1000) {
-      if (detected.size >= 256) detected.clear();
+    // A few short texts: the repeats within one turn, not a cache across visitors.
+    if (text.length <= 300) {
+      if (detected.size >= 16) detected.clear();
       detected.set(text, d);
     }
     return d;

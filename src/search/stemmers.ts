@@ -4,4 +4,21 @@ import { stemmer as german } from '@orama/stemmers/german';
 import { stemmer as italian } from '@orama/stemmers/italian';
 import type { Lang } from '../content/types.ts';
 
-export const stemmers: Record<Lang, (word: string) => string> = { fr: french, de: german, it: italian };
+/**
+ * Stemming is the main cost of indexing; a language has far fewer distinct words than a corpus has
+ * words, so each word is stemmed once (the memory is bounded: forgotten past 200k words).
+ */
+function memo(stem: (word: string) => string): (word: string) => string {
+  const seen = new Map<string, string>();
+  return (word) => {
+    let s = seen.get(word);
+    if (s === undefined) {
+      s = stem(word);
+      if (seen.size >= 200_000) seen.clear();
+      seen.set(word, s);
+    }
+    return s;
+  };
+}
+
+export const stemmers: Record<Lang, (word: string) => string> = { fr: memo(french), de: memo(german), it: memo(italian) };

@@ -7,12 +7,14 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import type { Assistant } from '../chat/assistant.ts';
 import { isLang, type Lang } from '../content/types.ts';
+import { visitorFrom } from './auth.ts';
 import { MAX_MESSAGE } from './chat-api.ts';
 import type { Env, WebDeps } from './context.ts';
+import { originOf } from './cors.ts';
 import { errorPage, notFound } from './pages.ts';
 import { renderPage, type PageContext } from './view.ts';
 
-export function chatPages(deps: WebDeps & { assistant: Assistant }) {
+export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSecret?: string | undefined }) {
   const app = new Hono<Env>();
 
   // Form posts must come from our own pages (the Origin header), which stops cross-site request forgery.
@@ -29,14 +31,21 @@ export function chatPages(deps: WebDeps & { assistant: Assistant }) {
     c.set('frameAncestors', tc.tenant.embed.allowedOrigins);
     const chatPath = `/${tc.tenant.id}/${lang}/chat`;
     const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
-    return { ctx, chatPath, embedded };
+    // The widget's host page, trusted with postMessage only when the tenant allows it to embed the chat.
+    const host = c.req.query('host');
+    const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;
+    const hostOrigin = embedded && host && trusted(host) ? host : undefined;
+    return { ctx, chatPath, embedded, hostOrigin };
   };
 
   app.get('/:tenant/:lang/chat', (c) => {
     const x = context(c);
     if (!x) return notFound(c, deps);
     const id = c.req.query('c');
-    const history = id ? deps.assistant.history(x.ctx.tenant.id, id) : undefined;
+    const found = id ? deps.assistant.history(x.ctx.tenant.id, id) : undefined;
+    // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the
+    // widget keeps conversation ids in the host page's storage, which the next visitor may share).
+    const history = found?.conversation.state.subject == null ? found : undefined;
     return c.html(
       renderPage('chat', x.ctx, {
         chatPath: x.chatPath,
@@ -46,6 +55,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant }) {
         lastReply: history?.conversation.state.lastReply,
         prefill: (c.req.query('message') ?? '').slice(0, MAX_MESSAGE),
         inputKind: history?.conversation.state.lastReply?.input?.kind ?? 'text',
+        hostOrigin: x.hostOrigin,
       }),
     );
   });
@@ -59,19 +69,31 @@ export function chatPages(deps: WebDeps & { assistant: Assistant }) {
     const choice = str(form.choice);
     const message = str(form.message)?.slice(0, MAX_MESSAGE);
     const htmx = c.req.header('hx-request') === 'true';
-    const back = (id?: string) => c.redirect(`${x.chatPath}?${new URLSearchParams({ ...(id ? { c: id } : {}), ...(x.embedded ? { embed: '1' } : {}) })}`, 303);
+    // Back to the chat page with the same embedding parameters (embed, host), and the conversation.
+    const pageUrl = (id?: string) => {
+      const params = new URLSearchParams(id ? { c: id } : {});
+      for (const [k, v] of Object.entries(c.req.query())) if (k !== 'c') params.set(k, v);
+      const query = params.toString();
+      return query ? `${x.chatPath}?${query}` : x.chatPath;
+    };
+    const back = (id?: string) => c.redirect(pageUrl(id), 303);
     if (!choice && !message?.trim()) return htmx ? c.body(null, 204) : back(conversationId);
+    // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
+    // verifies leaves an anonymous visitor, and the frame tells the portal to renew it.
+    const token = str(form.token);
+    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret) : { ok: true as const, subject: null };
+    if (!visitor.ok) c.header('HX-Trigger', 'help-assistant-token-invalid');
 
     const result = await deps.assistant.reply({
       tenant: x.ctx.tenant.id,
       lang: x.ctx.lang,
       conversationId,
       input: choice ? { choice } : { message: message! },
-      subject: null,
+      subject: visitor.ok ? visitor.subject : null,
     });
     if (!result.ok) {
       // A conversation that no longer exists: start afresh rather than fail.
-      if (result.code === 'unknown_conversation') return htmx ? c.body(null, 204, { 'HX-Redirect': x.chatPath }) : back();
+      if (result.code === 'unknown_conversation') return htmx ? c.body(null, 204, { 'HX-Redirect': pageUrl() }) : back();
       return errorPage(c, deps, 400);
     }
     if (!htmx) return back(result.conversationId);

@@ -1,5 +1,6 @@
 /** What the HTTP layer is given: live content, the clock, the logger and (later) storage and actions. */
 import type { Logger } from 'pino';
+import type { SearchLog } from '../insights/search-log.ts';
 import type { Library } from '../library.ts';
 
 export type WebDeps = {
@@ -10,6 +11,8 @@ export type WebDeps = {
   defaultTenant: string;
   clock: () => Date;
   logger: Logger;
+  /** Notes searches that found nothing, for the editors' insights. */
+  searchLog?: Pick<SearchLog, 'searched'>;
 };
 
 export type Env = {

@@ -23,6 +23,8 @@ export type RateLimitOptions = {
   perAccountPerHour: number;
   /** Behind a reverse proxy: the client is the last address of X-Forwarded-For, not the socket's peer. */
   trustProxy: boolean;
+  /** Client addresses not limited per address (this machine, by default). */
+  exempt: string[];
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   perConversationPerMinute: 60,
   perAccountPerHour: 30,
   trustProxy: false,
+  exempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
 };
 
 /** The key used when the request has no socket (app.request in tests, other runtimes). */
@@ -108,13 +111,15 @@ export function rateLimits(deps: Deps) {
   const perIp = createLimiter(options.perIpPerMinute, 60_000);
   const perConversation = createLimiter(options.perConversationPerMinute, 60_000);
   const perAccount = createLimiter(options.perAccountPerHour, 3_600_000);
+  const exempt = new Set(options.exempt);
 
   return createMiddleware<Env>(async (c, next) => {
     const path = c.req.path;
     if (path === '/healthz' || path.startsWith('/healthz/') || path.startsWith('/static/')) return next();
     const now = deps.clock().getTime();
 
-    const refused = firstRefusal([() => perIp.take(`ip:${clientAddress(c, options.trustProxy)}`, now)]);
+    const client = clientAddress(c, options.trustProxy);
+    const refused = exempt.has(client) ? undefined : firstRefusal([() => perIp.take(`ip:${client}`, now)]);
     if (refused) return tooMany(c, deps, refused);
 
     if (c.req.method === 'POST') {

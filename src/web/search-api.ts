@@ -35,6 +35,7 @@ export function searchApi(deps: WebDeps) {
         });
     c.set('lang', lang);
     const hits = library.search.search(tenantId, lang, query, { limit: typeof limit === 'number' ? limit : limit.data });
+    deps.searchLog?.searched({ tenant: tenantId, lang, query, found: hits.length });
     return c.json({ tenant: tenantId, lang, query, results: hits.map((h) => toResult(tenantId, h)) });
   });
   return app;

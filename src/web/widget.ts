@@ -1,7 +1,8 @@
 /**
- * The embeddable widget's loader, GET /widget.js: plain JavaScript from ./static/widget.js with the tenants
- * it may serve baked in (allowed host origins, default language, colour, labels), so that a wrong
- * data-tenant or a host page outside the allowlist is refused on the spot, before any iframe loads.
+ * The embeddable widget: GET /widget.js, the loader (plain JavaScript from ./static/widget.js with the
+ * tenants it may serve baked in: allowed host origins, default language, colour, labels, so that a wrong
+ * data-tenant or a host page outside the allowlist is refused on the spot, before any iframe loads), and
+ * GET /static/chat-frame.js, its counterpart inside the chat iframe.
  */
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
@@ -12,9 +13,11 @@ import type { Env, WebDeps } from './context.ts';
 import { originOf } from './cors.ts';
 
 const source = readFileSync(new URL('./static/widget.js', import.meta.url), 'utf8');
+/** The script of the chat page when it is the widget's iframe (the pages' CSP allows no inline script). */
+const chatFrame = readFileSync(new URL('./static/chat-frame.js', import.meta.url), 'utf8');
 
 /** The literal in widget.js the server replaces with the tenants' settings. */
-export const TENANTS_PLACEHOLDER = '"__TENANTS__"';
+const TENANTS_PLACEHOLDER = '"__TENANTS__"';
 if (!source.includes(TENANTS_PLACEHOLDER)) throw new Error(`widget: ${TENANTS_PLACEHOLDER} is missing from static/widget.js`);
 
 /** Host sites fetch the loader on every page view: short-lived, revalidated by ETag. */
@@ -66,6 +69,9 @@ export function widget(deps: Pick<WebDeps, 'library'>) {
       // Host pages that isolate themselves (COEP) may still load it.
       'cross-origin-resource-policy': 'cross-origin',
     }),
+  );
+  app.get('/static/chat-frame.js', (c) =>
+    c.body(chatFrame, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
   );
   return app;
 }

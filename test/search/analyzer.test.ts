@@ -37,7 +37,7 @@ describe('createAnalyzer: French elision', () => {
     ["d'activation", 'activation'],
     ["qu'une carte", 'carte'],
     ["s'inscrire", 'inscrire'],
-    ["n'arrive", 'arrive'],
+    ["l'arrivée", 'arrivée'],
     ["j'envoie", 'envoie'],
   ])('reads "%s" as "%s"', (elided, plain) => {
     expect(fr.terms(elided)).toEqual(fr.terms(plain));
@@ -48,7 +48,7 @@ describe('createAnalyzer: French elision', () => {
 describe('createAnalyzer: stop words', () => {
   it('drops French function words', () => {
     expect(fr.terms('le mot de passe')).toEqual(fr.terms('mot passe'));
-    expect(fr.terms('je ne suis')).toEqual([]);
+    expect(fr.terms('je suis')).toEqual([]);
   });
 
   it('keeps a negation as one shared token, so "not received" meets entries about things that did not work', () => {

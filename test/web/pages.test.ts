@@ -132,7 +132,8 @@ describe('GET /:tenant/:lang/faq/:id', () => {
 describe('not found pages', () => {
   it.each([
     ['an unknown entry', '/kpt/fr/faq/no-such-entry', 'de', 'fr'],
-    ['an unknown tenant', '/nope/fr/', 'it', 'it'],
+    // The path's language wins over Accept-Language: the visitor followed a French address.
+    ['an unknown tenant', '/nope/fr/', 'it', 'fr'],
     ['a bare unknown tenant', '/nope', 'it', 'it'],
     ['an unsupported language', '/kpt/en/', 'de', 'de'],
     ['a path nothing serves', '/kpt/fr/faq/login-code-card/extra', 'fr', 'fr'],

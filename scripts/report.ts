@@ -1,0 +1,73 @@
+/**
+ * npm run report -- [--tenant kpt] [--since 30d] [--top 20] [--csv]
+ * Prints what visitors could not find: the top unanswered questions, the least helpful entries and the
+ * escalation rate per topic, from the question log and feedback in DATA_DIR. Without --tenant: every tenant.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../src/config.ts';
+import { loadContent } from '../src/content/load.ts';
+import { buildReport, formatReport, parseSince, reportCsv } from '../src/insights/report.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const USAGE = 'usage: npm run report -- [--tenant kpt] [--since 30d|12h|2w|2025-01-31] [--top 20] [--csv]';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+if (args.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const parsed = parseConfig(process.env);
+if (!parsed.ok) {
+  console.error(`Configuration error:\n  ${parsed.errors.join('\n  ')}`);
+  process.exit(2);
+}
+const config = parsed.config;
+const now = new Date();
+const period = option('since') ?? '30d';
+const since = parseSince(period, now);
+const top = Number(option('top') ?? 20);
+if (!since || !Number.isInteger(top) || top < 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+// Content gives the tenants and the entries' questions; the report still works from ids without it.
+const content = loadContent(config.contentDir);
+const known = content.ok ? [...content.content.tenants.keys()] : [];
+const tenantArg = option('tenant');
+const tenants = tenantArg ? [tenantArg] : known;
+if (tenants.length === 0) {
+  console.error(`No tenant: name one with --tenant (the content in ${config.contentDir} did not load).`);
+  process.exit(2);
+}
+if (content.ok && tenantArg && !known.includes(tenantArg)) {
+  console.error(`There is no tenant "${tenantArg}"; the tenants are ${known.join(', ')}.`);
+  process.exit(2);
+}
+
+const file = join(config.dataDir, 'assistant.db');
+if (!existsSync(file)) {
+  console.error(`No question log yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
+  process.exit(1);
+}
+const store = openSqliteStore(file);
+try {
+  const out: string[] = [];
+  tenants.forEach((tenant, i) => {
+    const tc = content.ok ? content.content.tenants.get(tenant) : undefined;
+    const titleOf = (id: string) => tc?.entries[tc.tenant.defaultLanguage].find((e) => e.id === id)?.question;
+    const report = buildReport(store.questions(tenant, since.toISOString()), store.feedback(tenant, since.toISOString()), { tenant, since, until: now, top, titleOf });
+    // One CSV header for all tenants: the tenant is a column.
+    if (args.includes('--csv')) out.push(i === 0 ? reportCsv(report).trimEnd() : reportCsv(report).trimEnd().split('\r\n').slice(1).join('\r\n'));
+    else out.push(formatReport(report));
+  });
+  console.log(out.join(args.includes('--csv') ? '\r\n' : '\n\n'));
+} finally {
+  store.close();
+}

@@ -1,0 +1,150 @@
+/**
+ * The quality gate of `npm run eval`: the project's own case files (test/eval/*.jsonl and the shared
+ * dev set), scored per file and mode against the floors of test/eval/floors.json, the one place they
+ * are set. CI runs it through `npm test`, so a content change that makes answers worse fails there.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { compose } from '../compose.ts';
+import { parseConfig } from '../config.ts';
+import { parseCases, type EvalCase } from './cases.ts';
+import { runCase, type Fetcher, type Mode, type Outcome } from './run.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FLOORS_FILE = 'test/eval/floors.json';
+/** The shared development set, next to the project, when it is there. */
+export const SHARED_DEV_SET = '../shared/eval/dev.jsonl';
+export const MODES: Mode[] = ['search', 'chat'];
+
+const share = z.number().min(0).max(1);
+const modeFloors = z.object({ search: share.optional(), chat: share.optional() }).strict();
+const floorsSchema = z
+  .object({
+    '//': z.string().optional(),
+    /** For a case file not listed under `files`. */
+    default: modeFloors,
+    files: z.record(z.string(), modeFloors),
+  })
+  .strict();
+export type Floors = z.infer<typeof floorsSchema>;
+
+/** The floors file, read and checked; a mistake in it is a configuration error, so it throws. */
+export function loadFloors(root = ROOT): Floors {
+  const path = join(root, FLOORS_FILE);
+  const parsed = floorsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`eval: ${FLOORS_FILE}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export const floorFor = (floors: Floors, file: string, mode: Mode): number => floors.files[file]?.[mode] ?? floors.default[mode] ?? 0;
+
+/** test/eval/*.jsonl and the shared dev set, as paths relative to the project (how floors.json names them). */
+export function defaultCaseFiles(root = ROOT): string[] {
+  const own = readdirSync(join(root, 'test/eval'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => `test/eval/${f}`);
+  return existsSync(join(root, SHARED_DEV_SET)) ? [...own, SHARED_DEV_SET] : own;
+}
+
+export type Tally = { total: number; passed: number };
+
+export type GateRow = {
+  file: string;
+  mode: Mode;
+  total: number;
+  passed: number;
+  score: number;
+  floor: number;
+  ok: boolean;
+  byKind: Record<string, Tally>;
+  /** "kpt/fr", "atupri/?" (no language named): where answers got worse. */
+  byTenantLang: Record<string, Tally>;
+  failures: Outcome[];
+};
+
+export type GateResult = { ok: boolean; rows: GateRow[]; errors: string[] };
+
+/**
+ * Scores each file in each mode; a file/mode under its floor (or a case file that does not parse)
+ * fails the gate.
+ */
+export async function runGate(opts: { fetcher: Fetcher; files: string[]; floors: Floors; root?: string; modes?: Mode[] }): Promise<GateResult> {
+  const root = opts.root ?? ROOT;
+  const rows: GateRow[] = [];
+  const errors: string[] = [];
+  for (const file of opts.files) {
+    const { cases, errors: bad } = parseCases(readFileSync(join(root, file), 'utf8'), file);
+    errors.push(...bad);
+    for (const mode of opts.modes ?? MODES) rows.push(await scoreFile(opts.fetcher, file, mode, cases, floorFor(opts.floors, file, mode)));
+  }
+  return { ok: errors.length === 0 && rows.every((r) => r.ok), rows, errors };
+}
+
+async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: EvalCase[], floor: number): Promise<GateRow> {
+  const row: GateRow = { file, mode, total: 0, passed: 0, score: 1, floor, ok: true, byKind: {}, byTenantLang: {}, failures: [] };
+  for (const c of cases) {
+    const o = await runCase(fetcher, mode, c);
+    if (!o.counted) continue;
+    const kind = (row.byKind[c.kind] ??= { total: 0, passed: 0 });
+    const where = (row.byTenantLang[`${c.tenant}/${c.lang ?? '?'}`] ??= { total: 0, passed: 0 });
+    row.total++;
+    kind.total++;
+    where.total++;
+    if (o.pass) {
+      row.passed++;
+      kind.passed++;
+      where.passed++;
+    } else row.failures.push(o);
+  }
+  row.score = row.total ? row.passed / row.total : 1;
+  row.ok = row.score >= floor;
+  return row;
+}
+
+const fixed = (x: number) => x.toFixed(3);
+
+/** The gate's report: one line per file and mode, with the failures of the rows under their floor. */
+export function formatGate(result: GateResult, { verbose = false } = {}): string[] {
+  const out: string[] = [...result.errors];
+  for (const r of result.rows) {
+    out.push(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} ${r.mode.padEnd(6)} ${fixed(r.score)} (${r.passed}/${r.total}), floor ${fixed(r.floor)}`);
+    const where = Object.entries(r.byTenantLang)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, t]) => `${k} ${t.passed}/${t.total}`)
+      .join(', ');
+    if (where) out.push(`       ${where}`);
+    if (!r.ok || verbose) {
+      for (const f of r.failures) out.push(`       failed [${f.c.tenant}/${f.c.lang ?? '?'}] ${f.c.kind} "${f.c.q}" → ${f.got ?? ''} ${f.why ?? ''}`.trimEnd());
+    }
+  }
+  out.push(result.ok ? 'quality gate passed' : `quality gate FAILED: ${result.rows.filter((r) => !r.ok).length} file/mode under its floor${result.errors.length ? `, ${result.errors.length} bad case lines` : ''} (floors: ${FLOORS_FILE})`);
+  return out;
+}
+
+/** The real application in-process, on the configured content, with a throw-away data folder. */
+export function evalApp(env: Record<string, string | undefined> = process.env): { fetcher: Fetcher; close(): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eval-'));
+  const parsed = parseConfig({ ...env, DATA_DIR: dataDir, WATCH_CONTENT: 'false', LOG_LEVEL: 'silent', EDITOR_TOKEN: undefined });
+  if (!parsed.ok) throw new Error(`eval: ${parsed.errors.join('; ')}`);
+  const result = compose(parsed.config, { logger: pino({ level: 'silent' }) });
+  if (!result.ok) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`eval: the content does not load:\n${result.errors.join('\n')}`);
+  }
+  const { app } = result.composed;
+  return {
+    fetcher: async (path, init) => app.request(path, init),
+    close() {
+      result.composed.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A path as floors.json names it: relative to the project. */
+export const projectPath = (path: string, root = ROOT) => relative(root, join(process.cwd(), path)) || path;

@@ -1,0 +1,250 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FlowDef } from '../../src/chat/flow-types.ts';
+import { checkContent, formatCheck, type CheckedFlow } from '../../src/content/check.ts';
+import { formatProblem } from '../../src/content/types.ts';
+import { FLOWS } from '../../src/flows/index.ts';
+import { ROOT } from '../helpers/app.ts';
+import { copyFixture, FIXTURES, lineOf, removeCopies, replace, shownPath, type Edit } from '../helpers/fixture-copy.ts';
+
+afterAll(removeCopies);
+
+const SHIPPED = { contentDir: join(ROOT, 'content'), localesDir: join(ROOT, 'locales') };
+const GOOD_LOCALES = join(FIXTURES, 'locales-good');
+
+/** The fixture tenant "acme" offers login trouble only. */
+const FIXTURE_FLOWS: ReadonlyMap<string, CheckedFlow> = new Map([['login-trouble', { id: 'login-trouble', tenants: ['acme'] }]]);
+
+const broken = (what: string, edits: Record<string, Edit>) => copyFixture('content-good', edits, `content-check-${what}`);
+
+function check(contentDir: string, flows = FIXTURE_FLOWS, localesDir = GOOD_LOCALES) {
+  const result = checkContent({ contentDir, localesDir }, flows);
+  return { errors: result.errors.map(formatProblem), warnings: result.warnings.map(formatProblem) };
+}
+
+/** Runs `npm run content:check`'s script as editors do, on the given folders. */
+function runCli(env: Record<string, string>) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/content-check.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: run.status, lines: run.stdout.trim().split('\n'), stderr: run.stderr };
+}
+
+describe('checkContent: the shipped content', () => {
+  it('has no errors and no warnings', () => {
+    const result = check(SHIPPED.contentDir, FLOWS, SHIPPED.localesDir);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('passes `npm run content:check` with exit code 0', () => {
+    const run = runCli({ CONTENT_DIR: SHIPPED.contentDir, LOCALES_DIR: SHIPPED.localesDir });
+    expect(run.stderr).toBe('');
+    expect(run.lines).toEqual(['content:check: 0 errors, 0 warnings']);
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('checkContent: the valid fixture', () => {
+  it('has no errors and no warnings, so each broken copy below fails only because of its edit', () => {
+    expect(check(copyFixture('content-good'))).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('checkContent: what the server needs to load', () => {
+  it('reports an unknown front matter field at its line', () => {
+    const file = 'acme/faq/login-password.de.md';
+    const dir = broken('front-matter', { [file]: replace('category: login', 'categroy: login') });
+    // zod names the unknown key on the front matter as a whole, so the line is where the front matter starts.
+    expect(check(dir).errors).toContain(`${shownPath(dir, file)}:2: Unrecognized key: "categroy"`);
+  });
+
+  it('reports a bad value in tenant.yaml at its line', () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('tenant-schema', { [file]: replace('primary: "#123456"', 'primary: blue') });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'primary: blue')}: theme.primary: a colour like "#003c71"`]);
+  });
+
+  it('reports an entry missing in one language', () => {
+    const dir = broken('missing-language', { 'acme/faq/login-password.de.md': null });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, 'acme/faq/login-password.de.md')}: translation missing: entry "login-password" has no de version`]);
+  });
+
+  it('reports a related entry that does not exist', () => {
+    const file = 'acme/faq/documents-upload.fr.md';
+    const dir = broken('related', { [file]: replace('related: [login-password]', 'related: [login-pasword]') });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'related:')}: related entry "login-pasword" does not exist`]);
+  });
+
+  it('reports raw HTML and scripts in an answer', () => {
+    const file = 'acme/faq/documents-upload.it.md';
+    const dir = broken('script', { [file]: (text) => `${text.trimEnd()}\n\n<script>alert(1)</script>\n` });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, '<script>')}: raw HTML is not allowed: <script>alert(1)</script>`]);
+  });
+
+  it('reports a string missing in one language of locales/', () => {
+    const dir = copyFixture('locales-good', { 'it/common.json': replace('"backHome": "Tutte le domande"', '"home": "Tutte le domande"') }, 'content-check-locales');
+    const errors = check(copyFixture('content-good'), FIXTURE_FLOWS, dir).errors;
+    expect(errors).toContain(`${shownPath(dir, 'it/common.json')}: translation missing: "help.backHome"`);
+  });
+});
+
+describe('checkContent: editor checks', () => {
+  it('reports a category id used twice in tenant.yaml', () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('duplicate-category', {
+      [file]: (text) => `${text.trimEnd()}\n  - id: login\n    title: { fr: Accès, de: Zugang, it: Accesso }\n`,
+    });
+    const lines = check(dir).errors;
+    expect(lines).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'title: { fr: Accès') - 1}: category id "login" is used twice`]);
+  });
+
+  it('reports a trigger key that names no flow, and one of a flow the tenant does not offer', () => {
+    const file = 'acme/triggers/fr.yaml';
+    const flows: ReadonlyMap<string, CheckedFlow> = new Map([...FIXTURE_FLOWS, ['deductible-change', { id: 'deductible-change', tenants: ['other'] }]]);
+    const dir = broken('trigger', {
+      [file]: (text) => `${text.trimEnd()}\nlogin-troubles:\n  - mot de passe perdu\ndeductible-change:\n  - changer ma franchise\n`,
+    });
+    expect(check(dir, flows).errors).toEqual([
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'login-troubles:')}: flow "login-troubles" does not exist (flows of acme: login-trouble)`,
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'deductible-change:')}: flow "deductible-change" is not offered by acme (flows of acme: login-trouble)`,
+    ]);
+  });
+
+  it('reports flow texts that locales/ does not have, in each language', () => {
+    const flows: ReadonlyMap<string, CheckedFlow> = new Map([
+      [
+        'login-trouble',
+        {
+          id: 'login-trouble',
+          tenants: ['acme'],
+          steps: {
+            problem: {
+              text: (ctx) => ctx.t('flows:login-trouble.problem', { portal: ctx.tenant.portal[ctx.lang] }),
+              choices: (ctx) => [{ id: 'password', label: ctx.t('flows:login-trouble.choices.password'), next: 'problem' }],
+            },
+          } satisfies FlowDef['steps'],
+        },
+      ],
+    ]);
+    const content = copyFixture('content-good');
+    const missing = check(content, flows).errors;
+    for (const lang of ['fr', 'de', 'it']) {
+      const file = shownPath(GOOD_LOCALES, `${lang}/flows.json`);
+      expect(missing).toContain(`${file}: translation missing: "login-trouble.title" (title of flow login-trouble)`);
+      expect(missing).toContain(`${file}: translation missing: "login-trouble.problem" (flow login-trouble, step problem, acme)`);
+      expect(missing).toContain(`${file}: translation missing: "login-trouble.choices.password" (flow login-trouble, step problem, acme)`);
+    }
+    expect(missing).toHaveLength(9);
+
+    const texts = JSON.stringify({ 'login-trouble': { title: 'x', problem: 'x {{portal}}', choices: { password: 'x' } } });
+    const locales = copyFixture('locales-good', { 'fr/flows.json': texts, 'de/flows.json': texts, 'it/flows.json': texts }, 'content-check-flow-texts');
+    expect(check(content, flows, locales).errors).toEqual([]);
+  });
+
+  it('checks every flow text of the shipped flows in every language', () => {
+    const locales = copyFixture('locales-good', {}, 'content-check-shipped-flows');
+    const errors = check(SHIPPED.contentDir, FLOWS, locales).errors;
+    // The fixture locales hold no flow texts: each flow of the product is found missing in them.
+    for (const id of FLOWS.keys()) expect(errors).toContain(`${shownPath(locales, 'fr/flows.json')}: translation missing: "${id}.title" (title of flow ${id})`);
+  });
+
+  it('accepts https:// links, e-mail addresses and links to FAQ pages that exist', () => {
+    const file = 'acme/faq/login-password.de.md';
+    const dir = broken('good-links', {
+      [file]: (text) =>
+        `${text.trimEnd()}\n\nSiehe [Anleitung](https://my.acme.example/hilfe), [Dokumente](/acme/de/faq/documents-upload) oder help@acme.example.\n`,
+    });
+    expect(check(dir)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it.each([
+    ['http://my.acme.example/hilfe', 'link "http://my.acme.example/hilfe" must use https://'],
+    ['javascript:alert(1)', 'link "javascript:alert(1)" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['/acme/de/faq/nope', 'link "/acme/de/faq/nope": there is no entry "nope" for acme'],
+    ['/other/de/faq/login-password', 'link "/other/de/faq/login-password": there is no tenant "other"'],
+    ['/acme/en/faq/login-password', 'link "/acme/en/faq/login-password": "en" is not fr, de or it'],
+    ['/acme/de/chat', 'link "/acme/de/chat" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['https://', 'link "https://" is not a valid address'],
+  ])('reports the link %s at its line', (href, message) => {
+    const file = 'acme/faq/login-password.de.md';
+    const dir = broken('bad-link', { [file]: (text) => `${text.trimEnd()}\n\nMehr dazu [hier](${href}).\n` });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'Mehr dazu')}: ${message}`]);
+  });
+
+  it('accepts Swiss phone numbers written the usual way', () => {
+    const file = 'acme/faq/login-password.it.md';
+    const dir = broken('good-phones', {
+      [file]: (text) => `${text.trimEnd()}\n\nChiamate lo 0800 100 200, lo 031 555 09 11 o il +41 31 555 09 11 (IBAN CH93 0076 2011 6238 5295 7, 01.02.2025).\n`,
+    });
+    expect(check(dir)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it.each([
+    ['0800100200', ''],
+    ['0800-100-200', ''],
+    ['031 555 0911', ''],
+    ['0800 100 20', ' (9 digits: Swiss numbers have 10)'],
+    ['+41 (0)31 555 09 11', ' (11 digits: Swiss numbers have 10)'],
+  ])('reports the phone number %s at its line', (number, hint) => {
+    const file = 'acme/faq/login-password.it.md';
+    const dir = broken('bad-phone', { [file]: (text) => `${text.trimEnd()}\n\nChiamate il ${number} per aiuto.\n` });
+    expect(check(dir).errors).toEqual([
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'Chiamate il')}: phone number "${number}" should be written like "0800 815 415" or "031 555 09 11"${hint}`,
+    ]);
+  });
+
+  it('warns about an alternate shared by two entries, and one that is another entry’s question', () => {
+    const file = 'acme/faq/login-password.fr.md';
+    const dir = broken('alternates', {
+      [file]: replace('  - réinitialiser le mot de passe', '  - Envoyer une facture\n  - comment envoyer un document'),
+    });
+    const result = check(dir);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'Envoyer une facture')}: alternate "Envoyer une facture" is also an alternate of "documents-upload"`,
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'comment envoyer')}: alternate "comment envoyer un document" is the question of "documents-upload"`,
+    ]);
+  });
+
+  it('warns about a word in two synonym groups', () => {
+    const file = 'synonyms/it.yaml';
+    const dir = broken('synonyms', { [file]: (text) => `${text.trimEnd()}\n- [parola d'accesso, codice]\n` });
+    const result = check(dir);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(new RegExp(`^${escape(shownPath(dir, file))}:\\d+: "parola d'accesso" is also in the group on line 1; a word belongs to one group only$`));
+  });
+});
+
+describe('formatCheck', () => {
+  it('prints errors, then warnings marked as such, and exits 1 only on errors', () => {
+    const problems = { errors: [{ file: 'a.md', line: 3, message: 'bad' }], warnings: [{ file: 'b.yaml', message: 'odd' }] };
+    expect(formatCheck(problems)).toEqual({ lines: ['a.md:3: bad', 'b.yaml: warning: odd'], summary: 'content:check: 1 error, 1 warning', exitCode: 1 });
+    expect(formatCheck({ errors: [], warnings: problems.warnings }).exitCode).toBe(0);
+  });
+});
+
+describe('npm run content:check on a broken fixture', () => {
+  it('prints file:line: message per problem and exits 1', () => {
+    const dir = join(FIXTURES, 'content-broken');
+    const run = runCli({ CONTENT_DIR: dir, LOCALES_DIR: GOOD_LOCALES });
+    const at = (file: string, needle: string) => `${shownPath(dir, file)}:${lineOf(dir, file, needle)}`;
+    const page = 'acme/faq/login-password.fr.md';
+    expect(run.lines).toEqual([
+      `${at(page, 'http://')}: link "http://my.acme.example/aide" must use https://`,
+      `${at(page, 'documents-uplaod')}: link "/acme/fr/faq/documents-uplaod": there is no entry "documents-uplaod" for acme`,
+      `${at(page, '0800100200')}: phone number "0800100200" should be written like "0800 815 415" or "031 555 09 11"`,
+      `${at('acme/triggers/fr.yaml', 'password-reset:')}: flow "password-reset" does not exist (flows of acme: none)`,
+      `${at(page, '- envoyer une facture')}: warning: alternate "envoyer une facture" is also an alternate of "documents-upload"`,
+      `${at('synonyms/de.yaml', 'quittung')}: warning: "beleg" is also in the group on line 2; a word belongs to one group only`,
+      'content:check: 4 errors, 2 warnings',
+    ]);
+    expect(run.status).toBe(1);
+  });
+});
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
