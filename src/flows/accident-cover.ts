@@ -1,6 +1,6 @@
 /** Including or excluding accident cover (myAtupri): signed in, confirm the change; else the portal steps. */
 import type { FlowDef } from '../chat/flow-types.ts';
-import { afterAction, failedStep, loginChoice, vars } from './shared.ts';
+import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:accident-cover.${key}`;
 
@@ -26,22 +26,7 @@ export const accidentCover: FlowDef = {
           ? [{ id: 'exclude', label: ctx.t(k('exclude')), next: 'apply' }]
           : [{ id: 'include', label: ctx.t(k('include')), next: 'apply' }],
     },
-    apply: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({
-            tenant: ctx.tenant.id,
-            action: 'accident-cover',
-            params: { include: ctx.data['choice:choose'] === 'include' },
-            subject: ctx.subject,
-            lang: ctx.lang,
-            idempotencyKey: ctx.actionKey('apply'),
-          }),
-          'done',
-        ),
-    },
+    apply: actionStep('accident-cover', (ctx) => ({ include: ctx.data['choice:choose'] === 'include' }), 'done'),
     done: { text: (ctx) => ctx.t(k(ctx.data['choice:choose'] === 'include' ? 'doneIncluded' : 'doneExcluded'), vars(ctx)), end: true },
     failed: failedStep,
   },

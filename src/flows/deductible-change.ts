@@ -5,7 +5,7 @@
 import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
 import { amountsFor, deadlines } from '../rules/deductible.ts';
 import { longDate } from '../rules/zurich-time.ts';
-import { afterAction, failedStep, loginChoice, vars } from './shared.ts';
+import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:deductible-change.${key}`;
 
@@ -67,15 +67,7 @@ export const deductibleChange: FlowDef = {
         ctx.t(k(wanted(ctx) > Number(ctx.data.current) ? 'confirmIncrease' : 'confirmDecrease'), vars(ctx, { ...timing(ctx), current: chf(ctx.data.current!), wanted: chf(wanted(ctx)) })),
       choices: (ctx) => [{ id: 'confirm', label: ctx.t(k('confirmButton')), next: 'apply' }],
     },
-    apply: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'deductible-change', params: { amount: wanted(ctx) }, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('apply') }),
-          'done',
-        ),
-    },
+    apply: actionStep('deductible-change', (ctx) => ({ amount: wanted(ctx) }), 'done'),
     done: {
       text: (ctx) => ctx.t(k('done'), vars(ctx, { ...timing(ctx), wanted: chf(wanted(ctx)) })),
       end: true,

@@ -5,7 +5,7 @@
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { parseLoginIdentifier } from './inputs.ts';
-import { afterAction, failedStep, loginChoice, vars } from './shared.ts';
+import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:login-trouble.${key}`;
 
@@ -37,15 +37,7 @@ export const loginTrouble: FlowDef = {
       text: (ctx) => ctx.t(k(`password.${ctx.tenant.id}`), vars(ctx)),
       input: { field: 'identifier', parse: parseLoginIdentifier, next: 'send-reset' },
     },
-    'send-reset': {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'password-reset', params: { identifier: ctx.data.identifier }, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('send-reset') }),
-          'reset-sent',
-        ),
-    },
+    'send-reset': actionStep('password-reset', (ctx) => ({ identifier: ctx.data.identifier }), 'reset-sent'),
     'reset-sent': {
       text: (ctx) => ctx.t(k('resetSent'), vars(ctx)),
       choices: (ctx) => [...loginChoice(ctx), { id: 'still-stuck', label: ctx.t(k('choices.stillStuck')), next: 'nothing-helped' }],
@@ -62,15 +54,7 @@ export const loginTrouble: FlowDef = {
       text: (ctx) => ctx.t(k(`resendAsk.${ctx.tenant.id}`), vars(ctx)),
       input: { field: 'identifier', parse: parseLoginIdentifier, next: 'resend' },
     },
-    resend: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'resend-code', params: { identifier: ctx.data.identifier, channel: 'sms' }, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('resend') }),
-          'code-sent',
-        ),
-    },
+    resend: actionStep('resend-code', (ctx) => ({ identifier: ctx.data.identifier, channel: 'sms' }), 'code-sent'),
     'code-sent': {
       text: (ctx) => ctx.t(k('codeSent'), vars(ctx)),
       choices: (ctx) => [...loginChoice(ctx), { id: 'still-stuck', label: ctx.t(k('choices.stillStuck')), next: 'nothing-helped' }],
@@ -84,15 +68,7 @@ export const loginTrouble: FlowDef = {
       text: (ctx) => ctx.t(k('card'), vars(ctx)),
       input: { field: 'identifier', parse: parseLoginIdentifier, next: 'order-card' },
     },
-    'order-card': {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'order-code-card', params: { identifier: ctx.data.identifier }, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('order-card') }),
-          'card-ordered',
-        ),
-    },
+    'order-card': actionStep('order-code-card', (ctx) => ({ identifier: ctx.data.identifier }), 'card-ordered'),
     'card-ordered': {
       text: (ctx) => ctx.t(k('cardOrdered'), vars(ctx)),
       end: true,

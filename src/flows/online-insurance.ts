@@ -4,7 +4,7 @@
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { firstOfNextMonth, longDate } from '../rules/zurich-time.ts';
-import { afterAction, failedStep, loginChoice, vars } from './shared.ts';
+import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const start = (flow: 'join' | 'leave'): FlowDef['start'] => async (ctx) => {
   if (!ctx.subject) return 'anonymous';
@@ -37,15 +37,7 @@ export const onlineInsuranceJoin: FlowDef = {
       text: (ctx) => ctx.t('flows:online-insurance-join.confirm', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })),
       choices: (ctx) => [{ id: 'confirm', label: ctx.t('flows:online-insurance-join.confirmButton'), next: 'apply' }],
     },
-    apply: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'online-insurance-join', params: {}, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('apply') }),
-          'done',
-        ),
-    },
+    apply: actionStep('online-insurance-join', () => ({}), 'done'),
     done: { text: (ctx) => ctx.t('flows:online-insurance-join.done', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })), end: true },
     failed: failedStep,
   },
@@ -62,15 +54,7 @@ export const onlineInsuranceLeave: FlowDef = {
       text: (ctx) => ctx.t('flows:online-insurance-leave.confirm', vars(ctx)),
       choices: (ctx) => [{ id: 'confirm', label: ctx.t('flows:online-insurance-leave.confirmButton'), next: 'apply' }],
     },
-    apply: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'online-insurance-leave', params: {}, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('apply') }),
-          'done',
-        ),
-    },
+    apply: actionStep('online-insurance-leave', () => ({}), 'done'),
     done: { text: (ctx) => ctx.t('flows:online-insurance-leave.done', vars(ctx)), end: true },
     failed: failedStep,
   },

@@ -5,7 +5,7 @@
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { parseEmail, parseInsuredNumber, parseMobile } from './inputs.ts';
-import { afterAction, failedStep, vars } from './shared.ts';
+import { actionStep, failedStep, vars } from './shared.ts';
 
 const k = (key: string) => `flows:registration.${key}`;
 
@@ -54,36 +54,13 @@ export const registration: FlowDef = {
       text: (ctx) => ctx.t(k('confirm'), vars(ctx)),
       choices: (ctx) => [{ id: 'send', label: ctx.t(k('choices.send')), next: 'start' }],
     },
-    start: {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({
-            tenant: ctx.tenant.id,
-            action: 'start-registration',
-            params: { insuredNumber: ctx.data.insuredNumber, email: ctx.data.email, mobile: ctx.data.mobile },
-            subject: ctx.subject,
-            lang: ctx.lang,
-            idempotencyKey: ctx.actionKey('start'),
-          }),
-          'started',
-        ),
-    },
+    start: actionStep('start-registration', (ctx) => ({ insuredNumber: ctx.data.insuredNumber, email: ctx.data.email, mobile: ctx.data.mobile }), 'started'),
     started: { text: (ctx) => ctx.t(k('started'), vars(ctx)), end: true },
     activation: {
       text: (ctx) => ctx.t(k('activation'), vars(ctx)),
       input: { field: 'email', parse: parseEmail, next: 'resend-activation', kind: 'email' },
     },
-    'resend-activation': {
-      text: () => '',
-      run: async (ctx) =>
-        afterAction(
-          ctx,
-          await ctx.actions.run({ tenant: ctx.tenant.id, action: 'resend-activation', params: { email: ctx.data.email }, subject: ctx.subject, lang: ctx.lang, idempotencyKey: ctx.actionKey('resend-activation') }),
-          'activation-sent',
-        ),
-    },
+    'resend-activation': actionStep('resend-activation', (ctx) => ({ email: ctx.data.email }), 'activation-sent'),
     'activation-sent': { text: (ctx) => ctx.t(k('activationSent'), vars(ctx)), end: true },
     'good-luck': { text: (ctx) => ctx.t(k('goodLuck'), vars(ctx)), end: true },
     failed: failedStep,

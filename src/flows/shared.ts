@@ -1,6 +1,8 @@
 /** Steps and helpers several flows share: the outcome of an action, login links, phone line text. */
+import { createHash } from 'node:crypto';
 import type { ActionOutcome } from '../actions/service.ts';
-import type { FlowContext, StepChoice } from '../chat/flow-types.ts';
+import type { ActionName } from '../actions/types.ts';
+import type { FlowContext, StepChoice, StepDef } from '../chat/flow-types.ts';
 
 /** The step to show after an action: success, or an apology with the contact options. */
 export function afterAction(ctx: FlowContext, outcome: ActionOutcome, success: string, failure = 'failed'): string {
@@ -11,6 +13,30 @@ export function afterAction(ctx: FlowContext, outcome: ActionOutcome, success: s
   }
   ctx.data.failure = outcome.code;
   return failure;
+}
+
+/**
+ * A step that performs an account action and moves on to `success`, or to the flow's "failed" step.
+ * The idempotency key names the conversation, the flow run, the action and its parameters: a double
+ * click changes nothing twice, a corrected e-mail address is a new request.
+ */
+export function actionStep(action: ActionName, params: (ctx: FlowContext) => Record<string, unknown>, success: string): StepDef {
+  return {
+    text: () => '',
+    run: async (ctx) => {
+      const values = params(ctx);
+      const step = `${action}:${createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 16)}`;
+      const outcome = await ctx.actions.run({
+        tenant: ctx.tenant.id,
+        action,
+        params: values,
+        subject: ctx.subject,
+        lang: ctx.lang,
+        idempotencyKey: ctx.actionKey(step),
+      });
+      return afterAction(ctx, outcome, success);
+    },
+  };
 }
 
 export const loginChoice = (ctx: FlowContext): StepChoice[] =>
