@@ -8,6 +8,7 @@ import type { Store } from './store/types.ts';
 import { actionsApi } from './web/actions-api.ts';
 import { chatApi } from './web/chat-api.ts';
 import { chatPages } from './web/chat-page.ts';
+import { demoPages } from './web/demo.ts';
 import { editorPages, type EditorOptions } from './web/editor.ts';
 import { feedbackPages } from './web/feedback.ts';
 import { apiCors } from './web/cors.ts';
@@ -27,6 +28,7 @@ export type AppDeps = WebDeps & {
   actions: ActionService;
   assistant: Assistant;
   portalTokenSecret: string | undefined;
+  /** The demo action backend is in use: its outbox page is shown at /demo/outbox. */
   demo: boolean;
   /** Limits per client address, conversation and account; generous defaults when omitted. */
   rateLimits?: Partial<RateLimitOptions>;
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));
   app.route('/', chatPages(deps));
   app.route('/editor', editorPages(deps));
+  app.route('/demo', demoPages(deps));
   app.route('/', feedbackPages(deps));
   app.route('/', helpPages(deps));
 

@@ -1,0 +1,29 @@
+/**
+ * The demo page of the `demo` action backend: its accounts (to try every flow) and the outbox of what
+ * the insurer would have sent by e-mail, SMS or letter. It exists only with the demo backend.
+ */
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import { Hono } from 'hono';
+import { DEMO_ACCOUNTS } from '../actions/demo-accounts.ts';
+import type { Store } from '../store/types.ts';
+import type { Env } from './context.ts';
+
+const eta = new Eta({ views: fileURLToPath(new URL('../../views', import.meta.url)), cache: true, autoEscape: true });
+
+export function demoPages(deps: { store: Store; demo: boolean }) {
+  const app = new Hono<Env>();
+  app.get('/outbox', (c) => {
+    if (!deps.demo) return c.notFound();
+    const tenant = c.req.query('tenant');
+    c.header('Cache-Control', 'no-store');
+    return c.html(
+      eta.render('demo/outbox', {
+        accounts: DEMO_ACCOUNTS.filter((a) => !tenant || a.tenant === tenant),
+        messages: deps.store.listOutbox(tenant || undefined, 200),
+        tenant: tenant ?? '',
+      }),
+    );
+  });
+  return app;
+}
