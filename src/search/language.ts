@@ -23,11 +23,13 @@ export function createLanguageDetector(vocabularies: Record<Lang, Set<string>>):
       ws.reduce((n, w) => n + (stopwords[l].has(w) ? 1 : 0) + (vocabularies[l].has(w) ? 1 : 0), 0);
     const ranked = LANGS.map((l) => ({ l, s: score(l) })).sort((a, b) => b.s - a.s);
     const [best, second] = ranked as [{ l: Lang; s: number }, { l: Lang; s: number }];
-    const guess = FRANC[franc(text, { only: ['fra', 'deu', 'ita'], minLength: 3 })];
+    // franc's trigram model is the costly part: asked only when the vocabulary does not settle it.
+    const francGuess = () => FRANC[franc(text, { only: ['fra', 'deu', 'ita'], minLength: 3 })];
     if (best.s > second.s) {
       // A clear lead on the domain vocabulary wins; a one-word lead is confident only if franc agrees.
-      return { lang: best.l, confident: best.s - second.s >= 2 || guess === best.l };
+      return { lang: best.l, confident: best.s - second.s >= 2 || francGuess() === best.l };
     }
+    const guess = francGuess();
     // A tie on vocabulary: franc decides, but a few letters are too little for it to be sure.
     if (guess && ranked.filter((r) => r.s === best.s).some((r) => r.l === guess)) return { lang: guess, confident: best.s > 0 && text.trim().length >= 20 };
     return best.s > 0 ? { lang: best.l, confident: false } : undefined;

@@ -127,7 +127,7 @@ describe('online-insurance-join (KPT)', () => {
 describe('online-insurance-leave (KPT)', () => {
   const testApp = buildChatApp();
   afterAll(() => testApp.dispose());
-  const t = (key: string, vars?: Record<string, unknown>) => testApp.library().t('fr', `flows:online-insurance-leave.${key}`, { portal: 'CPTnet', team: 'Support web', ...vars });
+  const t = (key: string, vars?: Record<string, unknown>) => testApp.library().t('fr', `flows:online-insurance-leave.${key}`, { portal: 'CPTnet', team: testApp.library().content.tenants.get('kpt')!.tenant.support.name.fr, ...vars });
 
   it('gives an anonymous visitor the way out and a login link', async () => {
     const v = new Visitor(testApp.app, 'kpt', 'fr');
