@@ -1,6 +1,7 @@
 /** Precomputed phrasings for understanding messages: FAQ questions and alternates, flow triggers, intents. */
 import { LANGS, type Content, type IntentName, type Lang } from '../content/types.ts';
 import type { Analyzer } from '../search/analyzer.ts';
+import { fold } from '../search/fold.ts';
 import type { SearchService } from '../search/service.ts';
 
 export type Phrasing<T> = { value: T; terms: string[] };
@@ -11,6 +12,8 @@ export type LangModel = {
   phrasings: Map<string, string[][]>;
   triggers: Phrasing<{ flow: string; step?: string }>[];
   intents: Record<IntentName, Phrasing<IntentName>[]>;
+  /** A greeting at the start of a message ("Bonjour, …", "Grüezi, …"), folded: not part of the question. */
+  greeting: RegExp;
 };
 
 export type ChatModel = { get(tenant: string, lang: Lang): LangModel | undefined };
@@ -34,7 +37,9 @@ export function buildChatModel(content: Content, search: SearchService): ChatMod
           content.intents[lang][name].map((p) => ({ value: name, terms: concepts(p) })),
         ]),
       ) as Record<IntentName, Phrasing<IntentName>[]>;
-      models.set(`${tenantId}/${lang}`, { analyzer, phrasings, triggers, intents });
+      const greetings = content.intents[lang].greeting.map((g) => fold(g).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+      const greeting = new RegExp(`^(?:${greetings.join('|') || '(?!)'})(?![\\p{L}\\p{N}])[\\s,;:.!]*`, 'u');
+      models.set(`${tenantId}/${lang}`, { analyzer, phrasings, triggers, intents, greeting });
     }
   }
   return { get: (tenant, lang) => models.get(`${tenant}/${lang}`) };

@@ -30,7 +30,13 @@ export const THRESHOLDS = {
   smalltalk: 0.75,
 } as const;
 
-export type Scored = { hit: Hit; /** Match quality, 0..1. */ confidence: number };
+export type Scored = {
+  hit: Hit;
+  /** Closeness to the entry's nearest phrasing (question or alternate), 0..1. */
+  closest: number;
+  /** Match quality, 0..1: the larger of `closest` and the share of the message the entry covers. */
+  confidence: number;
+};
 
 export type Understanding =
   | { kind: 'answer'; best: Scored; others: Scored[] }
@@ -59,9 +65,12 @@ export type UnderstandDeps = {
   flowFor?: (entryId: string) => { flow: string; step: string } | undefined;
 };
 
-export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, message: string): Understanding {
+export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, said: string): Understanding {
   const model = deps.model.get(tenant, lang);
   if (!model) return { kind: 'clarify', candidates: [] };
+  // "Bonjour, je …": the greeting is politeness, the rest is the question (a greeting alone stays one).
+  const rest = fold(said).trim().replace(model.greeting, '');
+  const message = rest.trim() ? rest : said;
   const concepts = model.analyzer.concepts(message);
 
   const hits = deps.search.search(tenant, lang, message, { limit: 5 });
@@ -72,7 +81,7 @@ export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, mes
   const scored: Scored[] = hits.map((hit) => {
     const phrasings = phrasingModel.phrasings.get(hit.entry.id) ?? [];
     const closest = Math.max(0, ...phrasings.map((p) => similarity(phrasingConcepts, p)));
-    return { hit, confidence: Math.max(closest, hit.coverage) };
+    return { hit, closest, confidence: Math.max(closest, hit.coverage) };
   });
   const best = scored[0];
   const faqConfidence = best?.confidence ?? 0;
@@ -80,15 +89,15 @@ export function understand(deps: UnderstandDeps, tenant: string, lang: Lang, mes
 
   const flow = bestMatch(phrasingConcepts, phrasingModel.triggers);
   const contact = bestMatch(phrasingConcepts, phrasingModel.intents.contact);
-  const words = fold(message).split(/\s+/).filter(Boolean).length;
+  const words = fold(said).split(/\s+/).filter(Boolean).length;
 
   if (words <= 6) {
     for (const intent of ['greeting', 'thanks', 'goodbye'] as const) {
-      const m = bestMatch(phrasingConcepts, phrasingModel.intents[intent]);
+      const m = bestMatch(phrasingModel.analyzer.concepts(said), phrasingModel.intents[intent]);
       if (m && m.score >= THRESHOLDS.smalltalk && !confident) return { kind: 'smalltalk', intent };
     }
   }
-  if (contact && contact.score >= THRESHOLDS.trigger && contact.score >= (flow?.score ?? 0) && (contact.score >= faqConfidence || !confident || isIntention(message))) {
+  if (contact && contact.score >= THRESHOLDS.trigger && contact.score >= (flow?.score ?? 0) && (contact.score >= (best?.closest ?? 0) || !confident || isIntention(message))) {
     return { kind: 'contact', score: contact.score };
   }
   if (flow && flow.score >= THRESHOLDS.trigger) {

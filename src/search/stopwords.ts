@@ -14,7 +14,7 @@ const KEEP = new Set([
 
 // Question words say that something is asked, not what: they would only dilute the match.
 const QUESTION_WORDS = [
-  'pourquoi', 'quoi', 'comment', 'combien', 'quand', 'quel', 'quelle', 'quels', 'quelles', 'est-ce',
+  'pourquoi', 'quoi', 'comment', 'puis', 'combien', 'quand', 'quel', 'quelle', 'quels', 'quelles', 'est-ce',
   'warum', 'wieso', 'weshalb', 'wann', 'wie', 'was', 'wer', 'welche', 'welcher', 'welches',
   'perche', 'come', 'quando', 'quanto', 'quanti', 'quante', 'cosa', 'chi', 'quale', 'quali',
 ];
