@@ -30,7 +30,7 @@ const MEMORY_REQUESTS = quick ? 10_000 : 100_000;
 const CONNECTIONS = [1, 16, 64];
 const SCALE: [Lang, number][] = quick ? [['fr', 1000], ['fr', 10000]] : [['fr', 1000], ['fr', 10000], ['fr', 50000], ['de', 1000], ['de', 10000], ['de', 50000]];
 
-/** Targets of issue 6. */
+/** The performance targets the product is held to. */
 const TARGETS = { chatRatio: 0.5, searchRatio: 0.7, p99Ms: 20, build10kMs: 1000, query10kP99Ms: 2 };
 
 const UNLIMITED = { RATE_LIMIT_PER_MINUTE: '1000000000', RATE_LIMIT_CONVERSATION_PER_MINUTE: '1000000000', RATE_LIMIT_ACCOUNT_PER_HOUR: '1000000000' };
