@@ -1,6 +1,6 @@
 /** Including or excluding accident cover (myAtupri): signed in, confirm the change; else the portal steps. */
 import type { FlowDef } from '../chat/flow-types.ts';
-import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
+import { accountFor, actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:accident-cover.${key}`;
 
@@ -9,11 +9,8 @@ export const accidentCover: FlowDef = {
   tenants: ['atupri'],
   start: async (ctx) => {
     if (!ctx.subject) return 'anonymous';
-    const account = await ctx.account();
-    if (!account || account.accidentCover === undefined) {
-      ctx.data.failure = account ? 'rejected' : 'backend_unavailable';
-      return 'failed';
-    }
+    const account = await accountFor(ctx, (a) => a.accidentCover !== undefined);
+    if (!account) return 'failed';
     ctx.data.included = account.accidentCover ? 'yes' : 'no';
     return 'choose';
   },

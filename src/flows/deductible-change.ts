@@ -5,7 +5,7 @@
 import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
 import { amountsFor, deadlines } from '../rules/deductible.ts';
 import { longDate } from '../rules/zurich-time.ts';
-import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
+import { accountFor, actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:deductible-change.${key}`;
 
@@ -33,11 +33,8 @@ export const deductibleChange: FlowDef = {
   tenants: ['atupri'],
   start: async (ctx) => {
     if (!ctx.subject) return 'anonymous';
-    const account = await ctx.account();
-    if (!account || account.deductible === undefined) {
-      ctx.data.failure = account ? 'rejected' : 'backend_unavailable';
-      return 'failed';
-    }
+    const account = await accountFor(ctx, (a) => a.deductible !== undefined);
+    if (!account) return 'failed';
     ctx.data.current = String(account.deductible);
     ctx.data.adult = account.adult ? 'yes' : 'no';
     return 'choose';

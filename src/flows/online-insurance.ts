@@ -4,15 +4,12 @@
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { firstOfNextMonth, longDate } from '../rules/zurich-time.ts';
-import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
+import { accountFor, actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const start = (flow: 'join' | 'leave'): FlowDef['start'] => async (ctx) => {
   if (!ctx.subject) return 'anonymous';
-  const account = await ctx.account();
-  if (!account) {
-    ctx.data.failure = 'backend_unavailable';
-    return 'failed';
-  }
+  const account = await accountFor(ctx);
+  if (!account) return 'failed';
   const member = Boolean(account.onlineInsurance);
   if (flow === 'join' && member) return 'already';
   if (flow === 'leave' && !member) return 'already';

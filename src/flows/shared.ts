@@ -1,7 +1,7 @@
 /** Steps and helpers several flows share: the outcome of an action, login links, phone line text. */
 import { createHash } from 'node:crypto';
 import type { ActionOutcome } from '../actions/service.ts';
-import type { ActionName } from '../actions/types.ts';
+import type { AccountView, ActionName } from '../actions/types.ts';
 import type { FlowContext, StepChoice, StepDef } from '../chat/flow-types.ts';
 
 /** The step to show after an action: success, or an apology with the contact options. */
@@ -37,6 +37,17 @@ export function actionStep(action: ActionName, params: (ctx: FlowContext) => Rec
       return afterAction(ctx, outcome, success);
     },
   };
+}
+
+/**
+ * The signed-in person's account when it has what the flow needs; otherwise undefined, with the reason
+ * noted for the flow's "failed" step (no answer from the backend, or an account without that cover).
+ */
+export async function accountFor(ctx: FlowContext, has: (a: AccountView) => boolean = () => true): Promise<AccountView | undefined> {
+  const account = await ctx.account();
+  if (account && has(account)) return account;
+  ctx.data.failure = account ? 'rejected' : 'backend_unavailable';
+  return undefined;
 }
 
 export const loginChoice = (ctx: FlowContext): StepChoice[] =>
