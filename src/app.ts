@@ -69,10 +69,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedbackPages(deps));
   app.route('/', helpPages(deps));
 
-  app.notFound((c) => {
-    if (c.req.path.startsWith('/api/')) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404);
-    return notFound(c, deps);
-  });
+  // Unknown API paths were answered above; what is left is a page.
+  app.notFound((c) => notFound(c, deps));
 
   app.onError((err, c) => {
     const api = c.req.path.startsWith('/api/') || c.req.path.startsWith('/healthz');

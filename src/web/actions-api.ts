@@ -11,6 +11,7 @@ import { isLang } from '../content/types.ts';
 import { visitorFrom } from './auth.ts';
 import type { Env, WebDeps } from './context.ts';
 import { ApiError } from './errors.ts';
+import { readJsonBody } from './json-body.ts';
 import { fromAcceptLanguage } from './lang.ts';
 
 const envelope = z.object({
@@ -24,15 +25,7 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
   const app = new Hono<Env>();
   app.post('/:action', async (c) => {
     const name = c.req.param('action');
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      throw new ApiError(400, 'invalid_body', { detail: 'JSON' });
-    }
-    const parsed = envelope.safeParse(raw);
-    if (!parsed.success) throw new ApiError(400, 'invalid_body', { detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-    const body = parsed.data;
+    const body = await readJsonBody(c, envelope);
     if (body.lang !== undefined && !isLang(body.lang)) throw new ApiError(400, 'unsupported_language');
     const lang = isLang(body.lang) ? body.lang : (fromAcceptLanguage(c.req.header('accept-language')) ?? 'de');
     c.set('lang', lang);

@@ -6,6 +6,7 @@ import type { Assistant } from '../chat/assistant.ts';
 import { visitorFrom } from './auth.ts';
 import type { Env, WebDeps } from './context.ts';
 import { ApiError } from './errors.ts';
+import { readJsonBody } from './json-body.ts';
 import { fromAcceptLanguage } from './lang.ts';
 
 export const MAX_MESSAGE = 1000;
@@ -23,19 +24,7 @@ const bodySchema = z
 export function chatApi(deps: WebDeps & { assistant: Assistant; portalTokenSecret: string | undefined }) {
   const app = new Hono<Env>();
   app.post('/', async (c) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      throw new ApiError(400, 'invalid_body', { detail: 'JSON' });
-    }
-    const parsed = bodySchema.safeParse(raw);
-    if (!parsed.success) {
-      const lang = (raw as { lang?: unknown } | null)?.lang;
-      if (isLang(lang)) c.set('lang', lang);
-      throw new ApiError(400, 'invalid_body', { detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-    }
-    const body = parsed.data;
+    const body = await readJsonBody(c, bodySchema);
     if (body.lang !== undefined && !isLang(body.lang)) throw new ApiError(400, 'unsupported_language');
     if (body.lang) c.set('lang', body.lang);
     if (!deps.library().content.tenants.has(body.tenant)) throw new ApiError(404, 'unknown_tenant');

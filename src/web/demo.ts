@@ -2,14 +2,12 @@
  * The demo page of the `demo` action backend: its accounts (to try every flow) and the outbox of what
  * the insurer would have sent by e-mail, SMS or letter. It exists only with the demo backend.
  */
-import { fileURLToPath } from 'node:url';
-import { Eta } from 'eta';
 import { Hono } from 'hono';
 import { DEMO_ACCOUNTS } from '../actions/demo-accounts.ts';
 import type { Store } from '../store/types.ts';
+import { eta } from './view.ts';
 import type { Env } from './context.ts';
 
-const eta = new Eta({ views: fileURLToPath(new URL('../../views', import.meta.url)), cache: true, autoEscape: true });
 
 export function demoPages(deps: { store: Store; demo: boolean }) {
   const app = new Hono<Env>();

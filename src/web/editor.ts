@@ -4,14 +4,13 @@
  * entries, escalation per topic, as a page and as CSV). Without a configured token they do not exist.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { Eta } from 'eta';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { checkContent, type CheckedFlow } from '../content/check.ts';
 import { formatProblem, LANGS } from '../content/types.ts';
 import { buildReport, parseSince, reportCsv } from '../insights/report.ts';
 import type { Store } from '../store/types.ts';
+import { eta } from './view.ts';
 import type { Env, WebDeps } from './context.ts';
 import { notFound } from './pages.ts';
 
@@ -29,8 +28,6 @@ export type EditorOptions = {
 
 export type EditorDeps = WebDeps & { store: Store; editor?: EditorOptions | undefined };
 
-const views = fileURLToPath(new URL('../../views', import.meta.url));
-const eta = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
 
 const PERIODS = ['7d', '30d', '90d', '365d'];
 const DEFAULT_PERIOD = '30d';

@@ -5,7 +5,8 @@ import { LANGS, type Lang, type Tenant } from '../content/types.ts';
 import type { Library } from '../library.ts';
 
 const views = fileURLToPath(new URL('../../views', import.meta.url));
-const eta = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
+/** The one template engine of the pages, the editors' pages and the demo page. */
+export const eta = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
 
 const LANG_LABELS: Record<Lang, string> = { fr: 'Français', de: 'Deutsch', it: 'Italiano' };
 
