@@ -5,15 +5,34 @@
  *   test/eval/floors.json. Add --verbose to list every failed case.
  * npm run eval -- [files.jsonl...] [--mode search|chat|both]
  *   Runs the given case files against the app in-process, prints the score per kind and the failures.
+ * npm run eval -- --explain [--wrong] files.jsonl...
+ *   Shows per case how the message was understood: the top labels with their probabilities, the
+ *   features that carried them and a confusion summary per kind (--wrong: only the cases it gets wrong).
  */
 import { readFileSync } from 'node:fs';
 import { parseCases } from '../src/evaluation/cases.ts';
 import { defaultCaseFiles, evalApp, formatGate, loadFloors, runGate } from '../src/evaluation/gate.ts';
+import { explainCases } from '../src/evaluation/explain.ts';
 import { runCases, type Mode } from '../src/evaluation/run.ts';
+import { formatProblem } from '../src/content/types.ts';
+import { loadLibrary } from '../src/library.ts';
 
 const args = process.argv.slice(2);
 const modeArg = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'both';
 const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--mode');
+
+if (args.includes('--explain')) {
+  const loaded = loadLibrary({ contentDir: process.env.CONTENT_DIR ?? 'content', localesDir: process.env.LOCALES_DIR ?? 'locales' });
+  if (!loaded.ok) {
+    console.error(loaded.problems.map(formatProblem).join('\n'));
+    process.exit(1);
+  }
+  for (const file of files) {
+    const { cases, errors } = parseCases(readFileSync(file, 'utf8'), file);
+    for (const line of [...errors, `${file}`, ...explainCases(loaded.library, cases, { onlyWrong: args.includes('--wrong') })]) console.log(line);
+  }
+  process.exit(0);
+}
 
 let app: ReturnType<typeof evalApp>;
 try {

@@ -2,12 +2,16 @@
 import { loadContent } from './content/load.ts';
 import { loadLocales, type Translate } from './content/locales.ts';
 import type { Content, ContentProblem } from './content/types.ts';
+import { FLOWS } from './flows/index.ts';
 import { createSearchService, type SearchService } from './search/service.ts';
+import { buildUnderstanding, type Understanding } from './understanding/model.ts';
 
 export type Library = {
   content: Content;
   t: Translate;
   search: SearchService;
+  /** The understanding model learned from this content. */
+  understanding: Understanding;
   /** When this library was built (ISO time), for the status page. */
   loadedAt: string;
 };
@@ -19,12 +23,14 @@ export function loadLibrary(dirs: { contentDir: string; localesDir: string }, no
   const locales = loadLocales(dirs.localesDir);
   const problems = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
   if (!content.ok || !locales.ok) return { ok: false, problems };
+  const search = createSearchService(content.content);
   return {
     ok: true,
     library: {
       content: content.content,
       t: locales.t,
-      search: createSearchService(content.content),
+      search,
+      understanding: buildUnderstanding(content.content, search, FLOWS),
       loadedAt: now().toISOString(),
     },
   };

@@ -11,7 +11,6 @@ import type { Library } from '../library.ts';
 import type { Conversation, Store } from '../store/types.ts';
 import { handleTurn, type TurnInput } from './engine.ts';
 import type { FlowDef } from './flow-types.ts';
-import { buildChatModel, type ChatModel } from './model.ts';
 import { emptyState, type Reply } from './state.ts';
 
 export type ChatRequest = {
@@ -41,17 +40,6 @@ export function createAssistant(deps: {
   clock: () => Date;
   logger: Logger;
 }): Assistant {
-  // The chat model follows the library: rebuilt once per content version.
-  const models = new WeakMap<Library, ChatModel>();
-  const modelOf = (library: Library) => {
-    let m = models.get(library);
-    if (!m) {
-      m = buildChatModel(library.content, library.search);
-      models.set(library, m);
-    }
-    return m;
-  };
-
   return {
     async reply(req) {
       const library = deps.library();
@@ -69,7 +57,11 @@ export function createAssistant(deps: {
       }
       const text = 'message' in req.input ? req.input.message : '';
       const detected = text ? library.search.detectLanguage(text) : undefined;
+      // A message confidently in another of our languages than the page's is answered in its language;
+      // short or ambiguous ones keep the page's (see the contract).
+      const switched = req.lang && detected?.confident && detected.lang !== req.lang && text.trim().split(/\s+/).length >= 4 ? detected.lang : undefined;
       const lang: Lang =
+        switched ??
         req.lang ??
         (detected?.confident ? detected.lang : undefined) ??
         conversation?.lang ??
@@ -88,7 +80,7 @@ export function createAssistant(deps: {
       const result = await handleTurn(
         {
           search: library.search,
-          model: modelOf(library),
+          understanding: library.understanding,
           flows: deps.flows,
           actions: deps.actions,
           t: library.t,
@@ -125,6 +117,12 @@ export function createAssistant(deps: {
         { conversationId: conversation.id, tenant: tc, lang, state: conversation.state, subject: req.subject },
         req.input,
       );
+
+      if (switched && req.lang) {
+        // Said in the page's language, so a visitor who did not expect the switch understands it.
+        const note = library.t(req.lang, 'chat:switched', { language: library.t(req.lang, `chat:languages.${switched}`) });
+        result.reply = { ...result.reply, text: `${note}\n\n${result.reply.text}` };
+      }
 
       // Record feedback pressed on an answer.
       if ('choice' in req.input) {

@@ -8,13 +8,13 @@ import type { Translate } from '../content/locales.ts';
 import type { SearchService } from '../search/service.ts';
 import { contactDetails, contactText } from './escalation.ts';
 import type { FlowContext, FlowDef, StepChoice } from './flow-types.ts';
-import type { ChatModel } from './model.ts';
+import { decide, type Decision } from '../understanding/decide.ts';
+import type { Label, Understanding } from '../understanding/model.ts';
 import type { ChoiceAction, ConversationState, FlowState, Reply } from './state.ts';
-import { understand, type Scored } from './understand.ts';
 
 export type ChatDeps = {
   search: SearchService;
-  model: ChatModel;
+  understanding: Understanding;
   flows: ReadonlyMap<string, FlowDef>;
   actions: ActionService;
   t: Translate;
@@ -59,12 +59,13 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   const contactChoice = () => ({ id: 'contact', label: t('chat:choices.contact'), action: { do: 'contact' } as ChoiceAction });
   const formChoice = () => ({ id: 'contact-form', label: t('chat:choices.contactForm'), action: { do: 'contact-form' } as ChoiceAction });
+  const flowChoice = (id: string, step?: string) => ({ id: `flow:${id}`, label: t(`flows:${id}.title`), action: { do: 'flow', id, ...(step ? { step } : {}) } as ChoiceAction });
   const resumeChoice = () =>
     state.paused ? [{ id: 'resume', label: t('chat:choices.resume', { flow: t(`flows:${state.paused.id}.title`) }), action: { do: 'resume' } as ChoiceAction }] : [];
 
   // ---- replies -------------------------------------------------------------------------------
 
-  const answer = (e: FaqEntry, others: FaqEntry[] = []) => {
+  const answer = (e: FaqEntry, others: FaqEntry[] = [], offer?: { flow: string; step?: string }) => {
     state.misses = 0;
     state.lastEntry = e.id;
     return finish(
@@ -74,6 +75,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [{ id: e.id, title: e.question, url: faqUrl(tenant, e) }],
         flow: null,
         choices: [
+          // The flow that does what the answer describes comes first: the visitor may have wanted that.
+          ...(offer ? [flowChoice(offer.flow, offer.step)] : []),
           ...resumeChoice(),
           { id: `helpful:${e.id}`, label: t('chat:choices.helpful'), action: { do: 'feedback', id: e.id, helpful: true } },
           { id: `not-helpful:${e.id}`, label: t('chat:choices.notHelpful'), action: { do: 'feedback', id: e.id, helpful: false } },
@@ -100,10 +103,13 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     );
   };
 
-  const clarify = (candidates: Scored[]) => {
+  const candidateChoice = (l: Label) =>
+    l.kind === 'faq' ? [{ id: `faq:${l.id}`, label: entry(l.id)?.question ?? l.id, action: { do: 'faq', id: l.id } as ChoiceAction }] : l.kind === 'flow' ? [flowChoice(l.flow, l.step)] : [];
+
+  const clarify = (candidates: Label[]) => {
     state.misses += 1;
     // The second miss in a row: stop guessing and offer people.
-    if (state.misses >= 2 && candidates.length === 0) return escalate(t('chat:clarify.giveUp'));
+    if (state.misses >= 2) return escalate(t('chat:clarify.giveUp'));
     const text = candidates.length ? t('chat:clarify.didYouMean') : t('chat:clarify.notUnderstood', { portal: tenant.portal[lang] });
     return finish(
       {
@@ -112,13 +118,37 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [],
         flow: null,
         choices: [
-          ...candidates.map((c) => ({ id: `faq:${c.hit.entry.id}`, label: c.hit.entry.question, action: { do: 'faq', id: c.hit.entry.id } as ChoiceAction })),
-          { id: 'none', label: t('chat:choices.noneOfThese'), action: { do: 'contact' } as ChoiceAction },
+          ...candidates.flatMap(candidateChoice),
+          candidates.length ? { id: 'none', label: t('chat:choices.noneOfThese'), action: { do: 'contact' } as ChoiceAction } : contactChoice(),
           ...resumeChoice(),
         ],
       },
       { entryId: null, topic: null, understood: false },
     );
+  };
+
+  /** A polite refusal that says what the assistant covers, with contact. */
+  const outOfScope = () => {
+    // Counted as a miss: a second question we cannot answer goes to people.
+    state.misses += 1;
+    if (state.misses >= 2) return escalate(t('chat:clarify.giveUp'));
+    return finish(
+      {
+        kind: 'clarify',
+        text: t('chat:outOfScope', { portal: tenant.portal[lang], insurer: tenant.insurer[lang] }),
+        sources: [],
+        flow: null,
+        choices: [contactChoice(), ...resumeChoice()],
+      },
+      { entryId: null, topic: null, understood: false },
+    );
+  };
+
+  /** The subject of a contact request, as the contact form's topic: the entry's category. */
+  const topicOf = (l: Label | undefined): string | null => {
+    if (!l) return null;
+    const id = l.kind === 'faq' ? l.id : l.kind === 'flow' ? deps.understanding.tenants.get(tenant.id)?.entryOf.get(l.flow) : undefined;
+    return (id && entry(id)?.category) || null;
   };
 
   // ---- flows ---------------------------------------------------------------------------------
@@ -175,24 +205,24 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     const result = finish(
       {
         kind: step.escalate ? 'escalate' : 'flow',
-        text: step.escalate ? [text, contactText(tenant, lang, deps.now, t)].join('\n\n') : text,
+        text: step.escalate || step.contact ? [text, contactText(tenant, lang, deps.now, t)].join('\n\n') : text,
         sources: [],
         flow: { id: fs.id, step: current },
-        ...(step.escalate ? { contact: contactDetails(tenant, lang, deps.now, t) } : {}),
+        ...(step.escalate || step.contact ? { contact: contactDetails(tenant, lang, deps.now, t) } : {}),
         ...(step.input ? { input: { kind: step.input.kind ?? 'text' } } : {}),
-        choices: [...stepChoices, ...(step.escalate && tenant.support.contactForm && fs.id !== 'contact' ? [formChoice()] : []), ...nav],
+        choices: [...stepChoices, ...((step.escalate || step.contact) && tenant.support.contactForm && fs.id !== 'contact' ? [formChoice()] : []), ...nav],
       },
       { entryId: null, topic: fs.id, understood: true },
     );
     return result;
   };
 
-  const startFlow = async (id: string, step?: string): Promise<TurnResult> => {
+  const startFlow = async (id: string, step?: string, data: Record<string, string> = {}): Promise<TurnResult> => {
     const def = deps.flows.get(id);
     if (!def || !def.tenants.includes(tenant.id)) return escalate();
     if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
     state.runs += 1;
-    const fs: FlowState = { id, step: '', data: {}, history: [], run: state.runs };
+    const fs: FlowState = { id, step: '', data: { ...data }, history: [], run: state.runs };
     const start = await def.start(flowContext(fs));
     // Entered at a later step, "back" still leads to the flow's first question.
     if (step && def.steps[step] && step !== start) {
@@ -209,23 +239,24 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   // ---- choices -------------------------------------------------------------------------------
 
-  const flowFor = (entryId: string) => {
-    for (const def of deps.flows.values()) {
-      const step = def.tenants.includes(tenant.id) ? def.entryPoints?.[entryId] : undefined;
-      if (step) return { flow: def.id, step };
-    }
-    return undefined;
+  const understand = (message: string): Decision => {
+    const model = deps.understanding.tenants.get(tenant.id);
+    return model ? decide(deps.understanding, model, lang, message).decision : { kind: 'clarify', candidates: [] };
   };
 
   const route = async (message: string): Promise<TurnResult> => {
-    const u = understand({ search: deps.search, model: deps.model, flowFor }, tenant.id, lang, message);
+    const u = understand(message);
     switch (u.kind) {
-      case 'answer':
-        return answer(u.best.hit.entry, u.others.map((o) => o.hit.entry));
+      case 'answer': {
+        const e = entry(u.entry);
+        if (!e) return clarify([]);
+        return answer(e, u.others.flatMap((id) => entry(id) ?? []), u.offer);
+      }
       case 'flow':
-        return startFlow(u.flow, u.step ?? (u.entry ? deps.flows.get(u.flow)?.entryPoints?.[u.entry] : undefined));
+        return startFlow(u.flow, u.step);
       case 'contact':
-        return escalate();
+        state.contactTopic = topicOf(u.topic);
+        return escalate(undefined, state.contactTopic);
       case 'smalltalk': {
         state.misses = 0;
         return finish(
@@ -233,6 +264,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
           { entryId: null, topic: null, understood: true },
         );
       }
+      case 'oos':
+        return outOfScope();
       case 'clarify':
         return clarify(u.candidates);
     }
@@ -283,7 +316,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
       case 'contact':
         return escalate();
       case 'contact-form':
-        return startFlow('contact');
+        return startFlow('contact', undefined, state.contactTopic ? { 'choice:topic': `topic-${state.contactTopic}` } : {});
       case 'feedback': {
         // Recorded by the caller from the outcome; here only the thanks (and help if it did not help).
         const e = entry(action.id);
@@ -322,8 +355,9 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         return advance(fs, step.input.next);
       }
       // Not valid for this step: maybe it is a question in between, else ask again.
-      const u = understand({ search: deps.search, model: deps.model }, tenant.id, lang, message);
-      if (u.kind !== 'answer' && u.kind !== 'contact') return showStep(fs, fs.step, parsed.error);
+      // A word or two that does not parse is a mistyped value, not a new question.
+      const u = message.trim().split(/\s+/).length >= 3 ? understand(message) : undefined;
+      if (u?.kind !== 'answer' && u?.kind !== 'contact') return showStep(fs, fs.step, parsed.error);
     }
     // A question in between: answer it and offer to come back to the flow.
     state.paused = fs;

@@ -35,8 +35,10 @@ export type StepDef = {
   run?: (ctx: FlowContext) => Promise<string>;
   /** The flow ends with this step. */
   end?: boolean;
-  /** Shown as contact options (`escalate`) rather than a flow step. */
+  /** Shown as contact options (`escalate`) rather than a flow step: the flow hands over to people. */
   escalate?: boolean;
+  /** The step's own answer is to call or write to support: a flow step that shows the contact details. */
+  contact?: boolean;
 };
 
 export type FlowDef = {

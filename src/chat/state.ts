@@ -47,6 +47,8 @@ export type ConversationState = {
   misses: number;
   runs: number;
   lastEntry: string | null;
+  /** The subject named with a wish for a person (an FAQ category), carried into the contact form. */
+  contactTopic?: string | null;
   /** The signed-in person the conversation belongs to, once known; others may not continue it. */
   subject?: string | null;
   /** The last reply, so a page reload shows its choices again. */

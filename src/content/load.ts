@@ -4,13 +4,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { findRawHtml, renderHtml, renderText } from './markdown.ts';
-import { frontMatterSchema, intentsSchema, synonymsSchema, tenantSchema, triggersSchema } from './schema.ts';
+import { frontMatterSchema, intentsSchema, synonymsSchema, tenantSchema, triggersSchema, understandingSchema } from './schema.ts';
 import {
   LANGS,
   type Content,
   type ContentProblem,
   type FaqEntry,
   type Intents,
+  type Teaching,
   type Lang,
   type Localized,
   type Synonyms,
@@ -65,6 +66,14 @@ export function loadContent(dir: string): LoadResult {
   const synonyms: Synonyms = perLang(join(dir, 'synonyms'), synonymsSchema, []);
   const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [] });
 
+  // Optional: without these examples the model still learns from the FAQ, triggers and intents alone.
+  const understanding = Object.fromEntries(
+    LANGS.map((l) => {
+      const path = join(dir, 'understanding', `${l}.yaml`);
+      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], wrappers: [] }];
+    }),
+  ) as Localized<Teaching>;
+
   const tenants = new Map<string, TenantContent>();
   const tenantDirs = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'tenant.yaml')))
@@ -91,7 +100,7 @@ export function loadContent(dir: string): LoadResult {
   }
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, content: { tenants, synonyms, intents, version: hash.digest('hex').slice(0, 12) }, warnings: [] };
+  return { ok: true, content: { tenants, synonyms, intents, understanding, version: hash.digest('hex').slice(0, 12) }, warnings: [] };
 }
 
 function loadFaq(

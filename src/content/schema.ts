@@ -64,4 +64,14 @@ export const intentsSchema = z
   })
   .strict();
 
+/** Examples the understanding model learns from besides the FAQ: out of scope, act versus fact, wrappers. */
+export const understandingSchema = z
+  .object({
+    outOfScope: z.array(z.string().trim().min(1)).default([]),
+    act: z.array(z.string().trim().min(1)).default([]),
+    fact: z.array(z.string().trim().min(1)).default([]),
+    wrappers: z.array(z.string().regex(/\{q\}/, 'a wrapper holds {q} where the question goes')).default([]),
+  })
+  .strict();
+
 export const triggersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().trim().min(2)).min(1));

@@ -51,6 +51,12 @@ export type Synonyms = Localized<string[][]>;
 export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
 export type Intents = Localized<Record<IntentName, string[]>>;
 
+/**
+ * Examples per language that teach understanding what the FAQ cannot: questions we do not answer,
+ * generic wishes to act versus questions for a fact, and what people write around a question.
+ */
+export type Teaching = { outOfScope: string[]; act: string[]; fact: string[]; /** Each holds "{q}". */ wrappers: string[] };
+
 /** Per tenant and language: flow id → phrases that start it. */
 export type Triggers = Localized<Record<string, string[]>>;
 
@@ -65,6 +71,7 @@ export type Content = {
   tenants: Map<string, TenantContent>;
   synonyms: Synonyms;
   intents: Intents;
+  understanding: Localized<Teaching>;
   /** A short hash of every file read, shown in /healthz so editors see which version serves. */
   version: string;
 };

@@ -18,6 +18,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FLOORS_FILE = 'test/eval/floors.json';
 /** The shared development set, next to the project, when it is there. */
 export const SHARED_DEV_SET = '../shared/eval/dev.jsonl';
+/** The shared case files beside the project, when there: clean questions and messages as visitors type them. */
+const SHARED_SETS = [SHARED_DEV_SET, SHARED_DEV_SET.replace('dev.jsonl', 'realistic.jsonl')];
 export const MODES: Mode[] = ['search', 'chat'];
 
 const share = z.number().min(0).max(1);
@@ -48,7 +50,7 @@ export function defaultCaseFiles(root = ROOT): string[] {
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
     .map((f) => `test/eval/${f}`);
-  return existsSync(join(root, SHARED_DEV_SET)) ? [...own, SHARED_DEV_SET] : own;
+  return [...own, ...SHARED_SETS.filter((f) => existsSync(join(root, f)))];
 }
 
 export type Tally = { total: number; passed: number };

@@ -15,9 +15,11 @@ export const contact: FlowDef = {
     email: { text: (ctx) => ctx.t(k('email'), vars(ctx)), input: { field: 'email', parse: parseEmail, next: 'number', kind: 'email' } },
     number: {
       text: (ctx) => ctx.t(k(`number.${ctx.tenant.id}`), vars(ctx)),
-      input: { field: 'customerNumber', parse: parseOptionalNumber, next: 'topic' },
-      choices: (ctx) => [{ id: 'skip', label: ctx.t(k('skip')), next: 'topic' }],
+      input: { field: 'customerNumber', parse: parseOptionalNumber, next: 'which-topic' },
+      choices: (ctx) => [{ id: 'skip', label: ctx.t(k('skip')), next: 'which-topic' }],
     },
+    // A subject named when asking for a person ("call me back about my deductible") is not asked again.
+    'which-topic': { text: () => '', run: async (ctx) => (TOPICS.some((t) => ctx.data['choice:topic'] === `topic-${t}`) ? 'message' : 'topic') },
     topic: {
       text: (ctx) => ctx.t(k('topic'), vars(ctx)),
       choices: (ctx) => TOPICS.map((id) => ({ id: `topic-${id}`, label: ctx.t(k(`topics.${id}`)), next: 'message' })),

@@ -62,7 +62,7 @@ export const loginTrouble: FlowDef = {
     'forgot-number': {
       text: (ctx) => ctx.t(k(`forgotNumber.${ctx.tenant.id}`), vars(ctx)),
       end: true,
-      escalate: true,
+      contact: true,
     },
     card: {
       text: (ctx) => ctx.t(k('card'), vars(ctx)),

@@ -19,10 +19,11 @@ describe('chat routing: FAQ answers', () => {
     expect(r.reply.flow).toBeNull();
   });
 
-  it('links sources to FAQ pages that exist', async () => {
-    const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: 'Comment modifier ma franchise ?' });
+  it('links sources to FAQ pages that exist, and offers the flow that does what the answer describes', async () => {
+    const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "Jusqu'à quand puis-je demander une franchise plus basse ?" });
     expect(r.reply.kind).toBe('answer');
     expect(r.reply.sources[0]!.id).toBe('coverage-deductible');
+    expect(r.reply.choices[0]).toEqual({ id: 'flow:deductible-change', label: t('fr', 'flows:deductible-change.title') });
     const page = await app.request(r.reply.sources[0]!.url);
     expect(page.status).toBe(200);
   });
@@ -60,8 +61,8 @@ describe('chat routing: out of scope', () => {
   it('says it did not understand and offers a way to contact support', async () => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Quelle est la météo demain ?' });
     expect(r.reply.kind).toBe('clarify');
-    expect(r.reply.text).toBe(t('fr', 'chat:clarify.notUnderstood', { portal: 'CPTnet' }));
-    expect(r.reply.choices.at(-1)).toEqual({ id: 'none', label: t('fr', 'chat:choices.noneOfThese') });
+    expect(r.reply.text).toBe(t('fr', 'chat:outOfScope', { portal: 'CPTnet', insurer: 'CPT' }));
+    expect(r.reply.choices).toEqual([{ id: 'contact', label: t('fr', 'chat:choices.contact') }]);
   });
 
   it('offers people after the second message in a row it does not understand', async () => {
@@ -73,9 +74,9 @@ describe('chat routing: out of scope', () => {
     expect(second.reply.text).toContain('0800 815 416');
   });
 
-  it('gives the contact options when "none of these" is pressed', async () => {
+  it('gives the contact options when the offered contact is pressed', async () => {
     const first = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Quelle est la météo demain ?' });
-    const r = await turn(app, { tenant: 'kpt', lang: 'fr', conversationId: first.conversationId, choice: 'none' });
+    const r = await turn(app, { tenant: 'kpt', lang: 'fr', conversationId: first.conversationId, choice: 'contact' });
     expect(r.reply.kind).toBe('escalate');
     expect(r.reply.contact?.phone).toBe('0800 815 416');
   });
@@ -158,8 +159,16 @@ describe('chat routing: language', () => {
     for (const c of r.reply.choices) expect(c.label).not.toBe('');
   });
 
-  it('replies in the named language even to a message in another one', async () => {
-    const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Was ist eine Codekarte?' });
+  it('answers a message confidently in another language in that language, and says so in the page language', async () => {
+    const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Was ist eigentlich eine Codekarte und wozu brauche ich sie?' });
+    expect(r.lang).toBe('de');
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.text.startsWith(t('fr', 'chat:switched', { language: t('fr', 'chat:languages.de') }))).toBe(true);
+    expect(r.reply.text).toContain(entry('kpt', 'de', 'login-code-card').text);
+  });
+
+  it('keeps the named language for a short message that could be either', async () => {
+    const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Codekarte?' });
     expect(r.lang).toBe('fr');
     if (r.reply.kind === 'answer') expect(r.reply.text).toBe(entry('kpt', 'fr', r.reply.sources[0]!.id).text);
   });

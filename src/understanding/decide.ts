@@ -1,0 +1,179 @@
+/**
+ * What a visitor's message asks for, decided from the learned models: an FAQ answer, a guided flow,
+ * people, small talk, out of scope, or not sure ("did you mean"). The classifier gives each label a
+ * probability; an FAQ entry and the flow that acts on the same subject pool theirs, since both answer the
+ * subject, and the act-or-fact model then decides between telling and doing.
+ */
+import type { Lang } from '../content/types.ts';
+import { fold, words } from '../search/fold.ts';
+import { wordFeaturesOf as wordFeaturesFor } from './features.ts';
+import { FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
+import type { Contribution } from './softmax.ts';
+
+/** Probabilities behind the decisions; see README "How a question is answered" for how they were set. */
+export const DECISION = {
+  /** The subject (entry, or entry and its flow together) must be at least this likely for a reply. */
+  confident: 0.3,
+  /** ...and lead the runner-up subject by this much; else "did you mean" offers both. */
+  margin: 0.05,
+  /** A person asked for in any sentence of the message, at this probability, escalates. */
+  contact: 0.5,
+  /** Candidates offered by "did you mean" are at least this likely (at most three). */
+  candidate: 0.04,
+  /** Within the share of our subjects, how much the classifier says which one (the rest: the search). */
+  classifierShare: 0.5,
+  /** Small talk only in short messages: a greeting before a question is politeness. */
+  smalltalkWords: 6,
+} as const;
+
+export type Candidate = { label: Label; p: number };
+
+export type Decision =
+  | { kind: 'answer'; entry: string; others: string[]; /** The flow that does what the answer describes. */ offer?: { flow: string; step?: string } }
+  | { kind: 'flow'; flow: string; step?: string; /** The entry the message was closest to, if any. */ entry?: string }
+  | { kind: 'contact'; /** The subject named with the wish for a person ("rappelez-moi pour ma franchise"). */ topic?: Label }
+  | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  | { kind: 'oos' }
+  | { kind: 'clarify'; candidates: Label[] };
+
+export type Explanation = {
+  /** The text that decided (the whole message, or the sentence of it that asks). */
+  decidedOn: string;
+  top: { label: string; p: number; features: Contribution[] }[];
+  /** Probability that the message asks for a fact rather than to act, where it mattered. */
+  fact?: number;
+};
+
+export type Understood = { decision: Decision; explanation: Explanation };
+
+/** The sentences of a message that could carry the question on their own. */
+function sentences(message: string): string[] {
+  const parts = message
+    .split(/(?<=[.!?;])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => words(fold(s)).length >= 2);
+  return parts.length > 1 ? parts : [];
+}
+
+type Reading = { text: string; probs: Float64Array };
+
+export function decide(u: Understanding, model: TenantModel, lang: Lang, message: string): Understood {
+  const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
+  const whole = read(message);
+  const parts = sentences(message).map(read);
+  const labels = model.labels;
+  const at = (r: Reading, pred: (l: Label) => boolean) => labels.reduce((best, l, i) => (pred(l) && r.probs[i]! > best.p ? { i, p: r.probs[i]! } : best), { i: -1, p: 0 });
+  const inScope = (l: Label) => l.kind === 'faq' || l.kind === 'flow';
+
+  const explain = (r: Reading, fact?: number): Explanation => {
+    const feats = model.features(r.text, lang);
+    const order = [...r.probs.keys()].sort((a, b) => r.probs[b]! - r.probs[a]!).slice(0, 4);
+    return {
+      decidedOn: r.text,
+      top: order.map((i) => ({ label: labelKey(labels[i]!), p: r.probs[i]!, features: model.classifier.explain(feats, i, 5) })),
+      ...(fact !== undefined ? { fact } : {}),
+    };
+  };
+
+  // A wish for a person anywhere in the message is answered first: it is what the visitor wants most.
+  for (const r of [whole, ...parts]) {
+    const contact = at(r, (l) => l.kind === 'contact');
+    const best = at(r, () => true);
+    if (contact.i >= 0 && contact.i === best.i && contact.p >= DECISION.contact) {
+      const topic = at(whole, inScope);
+      return { decision: { kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, explanation: explain(r) };
+    }
+  }
+
+  // Context around the question ("my son is 17. Can he open an account?"): the sentence that asks most
+  // clearly about one of our subjects decides, when it is clearer than the whole.
+  const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
+  const subjects = poolBySubject(model, reading.probs);
+  const [first, second] = subjects;
+  if (!first) return { decision: { kind: 'clarify', candidates: [] }, explanation: explain(reading) };
+  const words_ = words(fold(message)).length;
+
+  const top = first.members[0]!;
+  if (top.kind === 'oos') return { decision: { kind: 'oos' }, explanation: explain(reading) };
+  if (top.kind === 'contact') return { decision: { kind: 'contact' }, explanation: explain(reading) };
+  if (top.kind === 'smalltalk') {
+    if (words_ <= DECISION.smalltalkWords) return { decision: { kind: 'smalltalk', intent: top.intent }, explanation: explain(reading) };
+    return { decision: { kind: 'clarify', candidates: candidates(model, reading.probs) }, explanation: explain(reading) };
+  }
+  if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
+    return { decision: { kind: 'clarify', candidates: candidates(model, reading.probs) }, explanation: explain(reading) };
+  }
+
+  // One subject: tell or do.
+  const entries = first.members.filter((l): l is Extract<Label, { kind: 'faq' }> => l.kind === 'faq');
+  const flows = first.members.filter((l): l is Extract<Label, { kind: 'flow' }> => l.kind === 'flow');
+  const entry = entries[0]?.id ?? (flows[0] ? model.entryOf.get(flows[0].flow) : undefined);
+  const handler = entry ? model.handlerOf.get(entry) : undefined;
+  const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
+  if (!flow) {
+    return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p) }, explanation: explain(reading) };
+  }
+  const fact = u.actOrFact.predict(wordFeaturesFor(message))[FACT]!;
+  // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
+  // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
+  const entryFirst = first.members[0]!.kind === 'faq';
+  const step = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
+  if (fact >= 0.5 && entry) {
+    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, fact) };
+  }
+  return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, fact) };
+}
+
+
+
+/**
+ * The classifier decides how much of the message is about our subjects; within that share, which entry
+ * is meant is decided with the search's ranking too, which knows every word of the answers themselves.
+ */
+function blend(model: TenantModel, probs: Float64Array, ranked: Map<string, number>): Float64Array {
+  if (ranked.size === 0) return probs;
+  let mass = 0;
+  model.labels.forEach((l, i) => {
+    if (l.kind === 'faq' || l.kind === 'flow') mass += probs[i]!;
+  });
+  const out = Float64Array.from(probs);
+  model.labels.forEach((l, i) => {
+    if (l.kind === 'faq') out[i] = DECISION.classifierShare * probs[i]! + (1 - DECISION.classifierShare) * mass * (ranked.get(l.id) ?? 0);
+    else if (l.kind === 'flow') out[i] = DECISION.classifierShare * probs[i]!;
+  });
+  return out;
+}
+
+type Subject = { key: string; p: number; /** Most likely first. */ members: Label[] };
+
+/** Labels pooled by subject: an FAQ entry with the flow that acts on it; every other label alone. */
+function poolBySubject(model: TenantModel, probs: Float64Array): Subject[] {
+  const pooled = new Map<string, { p: number; members: { l: Label; p: number }[] }>();
+  model.labels.forEach((l, i) => {
+    const key = l.kind === 'faq' ? (model.handlerOf.get(l.id) ? `flow:${model.handlerOf.get(l.id)!.flow}` : `faq:${l.id}`) : l.kind === 'flow' ? `flow:${l.flow}` : labelKey(l);
+    const s = pooled.get(key) ?? { p: 0, members: [] };
+    s.p += probs[i]!;
+    s.members.push({ l, p: probs[i]! });
+    pooled.set(key, s);
+  });
+  return [...pooled]
+    .map(([key, s]) => ({ key, p: s.p, members: s.members.sort((a, b) => b.p - a.p).map((m) => m.l) }))
+    .sort((a, b) => b.p - a.p);
+}
+
+const entriesAmong = (subjects: Subject[], best: number): string[] =>
+  subjects
+    .filter((s) => s.p >= best / 3)
+    .flatMap((s) => s.members.filter((l): l is Extract<Label, { kind: 'faq' }> => l.kind === 'faq').slice(0, 1))
+    .map((l) => l.id)
+    .slice(0, 2);
+
+/** At most three subjects for "did you mean", most likely first: entries, or flows without an entry. */
+function candidates(model: TenantModel, probs: Float64Array): Label[] {
+  return [...probs.keys()]
+    .filter((i) => (model.labels[i]!.kind === 'faq' || model.labels[i]!.kind === 'flow') && probs[i]! >= DECISION.candidate)
+    .sort((a, b) => probs[b]! - probs[a]!)
+    .map((i) => model.labels[i]!)
+    .filter((l, n, all) => all.findIndex((o) => labelKey(o) === labelKey(l)) === n)
+    .slice(0, 3);
+}

@@ -1,0 +1,176 @@
+/**
+ * The understanding model of one tenant, learned from its content at load: a classifier over every
+ * label a message can have (each FAQ entry, each flow trigger, a person, small talk, out of scope) and a
+ * second one that tells a wish to act from a question for a fact. One model serves the three languages:
+ * entries share their ids across languages, so a phrasing in any of them teaches the same label, and a
+ * message that mixes languages or is too short to detect still finds its label.
+ */
+import type { FlowDef } from '../chat/flow-types.ts';
+import { LANGS, type Content, type Lang } from '../content/types.ts';
+import type { SearchService } from '../search/service.ts';
+import { withTypo, wrapped } from './augment.ts';
+import { featuresOf, wordFeaturesOf } from './features.ts';
+import { random, trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
+
+export type Label =
+  | { kind: 'faq'; id: string }
+  | { kind: 'flow'; flow: string; step?: string }
+  | { kind: 'contact' }
+  | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  | { kind: 'oos' };
+
+export const labelKey = (l: Label): string =>
+  l.kind === 'faq' ? `faq:${l.id}` : l.kind === 'flow' ? `flow:${l.flow}${l.step ? `/${l.step}` : ''}` : l.kind === 'smalltalk' ? `smalltalk:${l.intent}` : l.kind;
+
+export type TenantModel = {
+  tenant: string;
+  labels: readonly Label[];
+  classifier: SoftmaxModel;
+  /** Features of a text as the classifier sees it, analysed as `lang`. */
+  features(text: string, lang: Lang): string[];
+  /** The flow that acts on an FAQ entry's subject, and the step to enter it at. */
+  handlerOf: ReadonlyMap<string, { flow: string; step?: string }>;
+  /** The FAQ entry that states the facts of a flow's subject. */
+  entryOf: ReadonlyMap<string, string>;
+  /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
+  retrieve(text: string, lang: Lang): Map<string, number>;
+};
+
+export type Understanding = {
+  tenants: ReadonlyMap<string, TenantModel>;
+  actOrFact: SoftmaxModel;
+  /** A greeting at the start of a message, per language (folded): politeness, not the question. */
+  version: string;
+};
+
+/** Label indexes of the act-or-fact model. */
+export const ACT = 0;
+export const FACT = 1;
+
+/**
+ * The same content always learns the same model (training is seeded), so a model is kept by content
+ * version: a reload that changed only locales, or a second app in the same process, does not train again.
+ */
+const learned = new Map<string, Understanding>();
+
+export function buildUnderstanding(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>): Understanding {
+  const key = `${content.version}:${[...flows.keys()].join(',')}`;
+  const known = learned.get(key);
+  if (known) return known;
+  const built = train(content, search, flows);
+  // The last two versions: the one serving and the one before it, for a quick reload back.
+  learned.set(key, built);
+  for (const old of learned.keys()) if (learned.size > 2) learned.delete(old);
+  return built;
+}
+
+function train(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>): Understanding {
+  const tenants = new Map<string, TenantModel>();
+  for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
+  return { tenants, actOrFact: buildActOrFact(content), version: content.version };
+}
+
+function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
+  const tc = content.tenants.get(tenantId)!;
+  const indexes = search.indexes(tenantId)!;
+  const offered = (flow: string) => flows.get(flow)?.tenants.includes(tenantId) ?? false;
+  const labels: Label[] = [];
+  const index = new Map<string, number>();
+  const labelOf = (l: Label) => {
+    const key = labelKey(l);
+    let i = index.get(key);
+    if (i === undefined) {
+      index.set(key, (i = labels.length));
+      labels.push(l);
+    }
+    return i;
+  };
+  const rand = random(tenantId.length * 7919 + 17);
+  const examples: TrainingExample[] = [];
+  const features = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
+  const learn = (text: string, lang: Lang, label: number, augment: boolean) => {
+    examples.push({ features: features(text, lang), label });
+    if (!augment) return;
+    examples.push({ features: features(wrapped(text, content.understanding[lang].wrappers, rand), lang), label });
+    examples.push({ features: features(withTypo(text, rand), lang), label });
+  };
+
+  for (const lang of LANGS) {
+    for (const e of tc.entries[lang]) {
+      const label = labelOf({ kind: 'faq', id: e.id });
+      for (const p of [e.question, ...e.alternates]) learn(p, lang, label, true);
+    }
+    for (const [key, phrases] of Object.entries(tc.triggers[lang])) {
+      const [flow, step] = key.split('/') as [string, string | undefined];
+      if (!offered(flow)) continue;
+      const label = labelOf(step ? { kind: 'flow', flow, step } : { kind: 'flow', flow });
+      for (const p of phrases) learn(p, lang, label, true);
+    }
+    const intents = content.intents[lang];
+    for (const p of intents.contact) learn(p, lang, labelOf({ kind: 'contact' }), true);
+    for (const intent of ['greeting', 'thanks', 'goodbye'] as const) {
+      for (const p of intents[intent]) learn(p, lang, labelOf({ kind: 'smalltalk', intent }), false);
+    }
+    for (const p of content.understanding[lang].outOfScope) learn(p, lang, labelOf({ kind: 'oos' }), true);
+  }
+  const classifier = trainSoftmax(examples, labels.length);
+
+  // Which FAQ entry a flow acts on: the one its trigger phrasings find first, most often.
+  const entryOf = new Map<string, string>();
+  const handlerOf = new Map<string, { flow: string; step?: string }>();
+  for (const def of flows.values()) {
+    if (!offered(def.id)) continue;
+    const votes = new Map<string, number>();
+    for (const lang of LANGS) {
+      for (const [key, phrases] of Object.entries(tc.triggers[lang])) {
+        if (key.split('/')[0] !== def.id) continue;
+        for (const p of phrases) {
+          const top = search.search(tenantId, lang, p, { limit: 1 })[0];
+          if (top) votes.set(top.entry.id, (votes.get(top.entry.id) ?? 0) + 1);
+        }
+      }
+    }
+    const main = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (main) entryOf.set(def.id, main);
+    if (main && !def.entryPoints?.[main]) handlerOf.set(main, { flow: def.id });
+    for (const [entry, step] of Object.entries(def.entryPoints ?? {})) handlerOf.set(entry, { flow: def.id, step });
+  }
+  const retrieve = (text: string, lang: Lang) => {
+    const hits = search.search(tenantId, lang, text, { limit: 5 });
+    const total = hits.reduce((n, h) => n + h.score, 0);
+    return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
+  };
+  return { tenant: tenantId, labels, classifier, features, handlerOf, entryOf, retrieve };
+}
+
+/**
+ * Act or fact, for a subject that has both an answer and a flow: trained on the editors' generic
+ * examples, on every flow trigger (wishes to act), and on both kinds joined to a trigger, so that the
+ * subject's words weigh on neither side and only the way of asking decides.
+ */
+function buildActOrFact(content: Content): SoftmaxModel {
+  const rand = random(99);
+  const examples: TrainingExample[] = [];
+  const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
+  for (const lang of LANGS) {
+    const teach = content.understanding[lang];
+    const triggers = [...content.tenants.values()].flatMap((tc) => Object.values(tc.triggers[lang]).flat());
+    const pick = () => triggers[Math.floor(rand() * triggers.length)] ?? '';
+    const frame = (list: string[]) => list[Math.floor(rand() * list.length)] ?? '';
+    // Every trigger once as it is (a wish to act) and once with a question for a fact around it.
+    for (const t of triggers) {
+      add(t, ACT);
+      if (teach.fact.length) add(rand() < 0.5 ? `${t}, ${frame(teach.fact)}` : `${frame(teach.fact)} ${t}`, FACT);
+    }
+    for (const [list, label] of [
+      [teach.act, ACT],
+      [teach.fact, FACT],
+    ] as const) {
+      for (const p of list) {
+        add(p, label);
+        for (let i = 0; i < 4; i++) add(rand() < 0.5 ? `${pick()}, ${p}` : `${p} ${pick()}`, label);
+      }
+    }
+  }
+  return trainSoftmax(examples, 2, { epochs: 20 });
+}
