@@ -11,7 +11,8 @@ import { fromAcceptLanguage } from './lang.ts';
 
 export const MAX_MESSAGE = 1000;
 
-const bodySchema = z
+/** The request body; the OpenAPI document is generated from it. */
+export const chatRequest = z
   .object({
     tenant: z.string().min(1).max(40),
     lang: z.string().optional(),
@@ -24,7 +25,7 @@ const bodySchema = z
 export function chatApi(deps: WebDeps & { assistant: Assistant; portalTokenSecret: string | undefined }) {
   const app = new Hono<Env>();
   app.post('/', async (c) => {
-    const body = await readJsonBody(c, bodySchema);
+    const body = await readJsonBody(c, chatRequest);
     if (body.lang !== undefined && !isLang(body.lang)) throw new ApiError(400, 'unsupported_language');
     if (body.lang) c.set('lang', body.lang);
     if (!deps.library().content.tenants.has(body.tenant)) throw new ApiError(404, 'unknown_tenant');
