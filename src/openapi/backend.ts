@@ -5,7 +5,7 @@
  */
 import { accountView, backendError, backendRefusal, backendRequest, backendSuccess, DEFAULT_BACKEND_TIMEOUT_MS, REFUSAL_CODES } from '../actions/backend-contract.ts';
 import { ACTIONS, type ActionName } from '../actions/types.ts';
-import { API_VERSION } from './public.ts';
+import { ACTION_TEXT, API_VERSION } from './public.ts';
 import { jsonSchema, pascal, ref, type JsonSchema } from './json-schema.ts';
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
@@ -27,7 +27,7 @@ export function buildBackendDocument(): Record<string, unknown> {
     paths[`/actions/${name}`] = {
       post: {
         operationId: name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()),
-        summary: name,
+        summary: ACTION_TEXT[name],
         description: auth
           ? '`subject` is the signed-in person; an unknown one is refused with `unknown_account`.'
           : '`subject` is null for anonymous visitors. Answer the same `200` whether or not an account matches the parameters, so the reply tells nobody who is insured; send what the account owner should get (e-mail, SMS, letter) only when one does.',

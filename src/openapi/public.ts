@@ -85,7 +85,8 @@ function actionRequestSchema(name: ActionName): JsonSchema {
   return withLangEnum(jsonSchema(body, 'input'));
 }
 
-const ACTION_TEXT: Record<ActionName, string> = {
+/** What each action does, for both documents. */
+export const ACTION_TEXT: Record<ActionName, string> = {
   'password-reset': 'Sends a link to choose a new password to the e-mail address of the account (identifier: e-mail, insured or contract number).',
   'resend-code': 'Sends a new login code by SMS or e-mail.',
   'order-code-card': 'KPT: orders a new code card by post.',
