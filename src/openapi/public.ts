@@ -5,7 +5,7 @@
  */
 import { ACTIONS, type ActionName } from '../actions/types.ts';
 import { LANGS } from '../content/types.ts';
-import { actionResponse, chatResponse, errorResponse, healthResponse, searchResponse } from '../web/api-schemas.ts';
+import { actionResponse, chatResponse, errorResponse, healthResponse, readyResponse, searchResponse } from '../web/api-schemas.ts';
 import { actionEnvelope } from '../web/actions-api.ts';
 import { chatRequest } from '../web/chat-api.ts';
 import { searchQuery } from '../web/search-api.ts';
@@ -106,6 +106,7 @@ export function buildPublicDocument(): Record<string, unknown> {
     ChatResponse: jsonSchema(chatResponse, 'output'),
     Error: jsonSchema(errorResponse, 'output'),
     Health: jsonSchema(healthResponse, 'output'),
+    Ready: jsonSchema(readyResponse, 'output'),
   };
   const paths: Record<string, unknown> = {};
 
@@ -182,20 +183,20 @@ export function buildPublicDocument(): Record<string, unknown> {
     };
   }
 
-  const health = (operationId: string, summary: string, description: string, unavailable: boolean) => ({
+  const health = (operationId: string, summary: string, description: string, unavailable: boolean, body: string) => ({
     get: {
       operationId,
       summary,
       description,
       tags: ['Operations'],
       responses: {
-        '200': { description: 'OK.', content: json(ref('Health')) },
+        '200': { description: 'OK.', content: json(ref(body)) },
         ...(unavailable ? errorResponses({ 503: ['not_ready'] }) : {}),
       },
     },
   });
-  paths['/healthz'] = health('health', 'Liveness', 'The process is alive and its content index is loaded; may add the content version and reload errors.', false);
-  paths['/readyz'] = health('ready', 'Readiness', 'The service can serve: content loaded, database reachable and writable; 503 otherwise.', true);
+  paths['/healthz'] = health('health', 'Liveness', 'The process is alive and its content index is loaded; may add the content version and reload errors.', false, 'Health');
+  paths['/readyz'] = health('ready', 'Readiness', 'The service can serve: content loaded, database reachable and writable; 503 otherwise.', true, 'Ready');
   paths['/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document', tags: ['Operations'], responses: { '200': { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } },
   };

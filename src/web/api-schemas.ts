@@ -78,8 +78,11 @@ export const errorResponse = z.object({
   }),
 });
 
-/** `GET /healthz` and `GET /readyz`; more fields may come (content version, errors). */
+/** `GET /healthz`: alive; more fields may come (content version, errors). */
 export const healthResponse = z.looseObject({ status: z.literal('ok') });
+
+/** `GET /readyz`: ready to serve; what it adds about its checks is free. */
+export const readyResponse = z.looseObject({ status: z.string().optional() });
 
 // The schemas above describe what the code really returns: these fail to compile when either side moves.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
