@@ -51,7 +51,8 @@ export function createHttpBackend(options: HttpBackendOptions): ActionBackend {
     let last: Reply = { ok: false, problem: 'network', durationMs: 0 };
     for (let i = 0; i < attempts; i++) {
       try {
-        const res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+        // A redirect is not an answer (often a login page), and the token must not follow it elsewhere.
+        const res = await doFetch(`${base}${path}`, { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
         if (res.status >= 500) {
           await res.body?.cancel();
           last = { ok: false, problem: 'server_error', status: res.status, durationMs: elapsed() };

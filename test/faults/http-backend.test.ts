@@ -154,6 +154,19 @@ describe('replies that break the backend contract', () => {
     }
   });
 
+  it('does not follow a redirect: the token stays home and the login page behind it is no answer', async () => {
+    const elsewhere = await insurer((_r, res) => sendJson(res, 200, { reference: 'FROM-ELSEWHERE' }));
+    const api = await insurer((_r, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/login` });
+      res.end();
+    });
+    const log = capturingLogger();
+    const backend = httpBackend({ baseUrl: api.url, token: 'secret-backend-token', timeoutMs: 1000, logger: log.logger });
+    expect(await backend.perform(request)).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(elsewhere.calls).toEqual([]);
+    expect(log.failures()[0]).toMatchObject({ status: 302 });
+  });
+
   it('takes a 422 for a refusal only with a snake_case code', async () => {
     const api = await insurer(({ n }, res) => (n === 1 ? sendJson(res, 422, { message: 'no' }) : html(res, 422)));
     const backend = httpBackend({ baseUrl: api.url, token: 't', timeoutMs: 1000 });
