@@ -6,8 +6,8 @@
 import { ACTIONS, type ActionName } from '../actions/types.ts';
 import { LANGS } from '../content/types.ts';
 import { actionResponse, chatResponse, errorResponse, healthResponse, readyResponse, searchResponse } from '../web/api-schemas.ts';
-import { actionEnvelope } from '../web/actions-api.ts';
-import { chatRequest } from '../web/chat-api.ts';
+import { envelope as actionEnvelope } from '../web/actions-api.ts';
+import { bodySchema as chatRequest } from '../web/chat-api.ts';
 import { searchQuery } from '../web/search-api.ts';
 import { jsonSchema, pascal, ref, type JsonSchema } from './json-schema.ts';
 

@@ -15,7 +15,7 @@ import { readJsonBody } from './json-body.ts';
 import { fromAcceptLanguage } from './lang.ts';
 
 /** The request body around each action's parameters; the OpenAPI document is generated from it. */
-export const actionEnvelope = z.object({
+export const envelope = z.object({
   tenant: z.string().min(1).max(40),
   lang: z.string().optional(),
   idempotencyKey: z.string().min(8).max(120).optional(),
@@ -26,7 +26,7 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
   const app = new Hono<Env>();
   app.post('/:action', async (c) => {
     const name = c.req.param('action');
-    const body = await readJsonBody(c, actionEnvelope);
+    const body = await readJsonBody(c, envelope);
     if (body.lang !== undefined && !isLang(body.lang)) throw new ApiError(400, 'unsupported_language');
     const lang = isLang(body.lang) ? body.lang : (fromAcceptLanguage(c.req.header('accept-language')) ?? 'de');
     c.set('lang', lang);

@@ -12,7 +12,7 @@ import { fromAcceptLanguage } from './lang.ts';
 export const MAX_MESSAGE = 1000;
 
 /** The request body; the OpenAPI document is generated from it. */
-export const chatRequest = z
+export const bodySchema = z
   .object({
     tenant: z.string().min(1).max(40),
     lang: z.string().optional(),
@@ -25,7 +25,7 @@ export const chatRequest = z
 export function chatApi(deps: WebDeps & { assistant: Assistant; portalTokenSecret: string | undefined }) {
   const app = new Hono<Env>();
   app.post('/', async (c) => {
-    const body = await readJsonBody(c, chatRequest);
+    const body = await readJsonBody(c, bodySchema);
     if (body.lang !== undefined && !isLang(body.lang)) throw new ApiError(400, 'unsupported_language');
     if (body.lang) c.set('lang', body.lang);
     if (!deps.library().content.tenants.has(body.tenant)) throw new ApiError(404, 'unknown_tenant');
