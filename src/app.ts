@@ -15,6 +15,7 @@ import { apiCors } from './web/cors.ts';
 import type { Env, WebDeps } from './web/context.ts';
 import { ApiError } from './web/errors.ts';
 import { health } from './web/health.ts';
+import { openapiDocs } from './web/openapi.ts';
 import { fromAcceptLanguage } from './web/lang.ts';
 import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
   app.route('/', widget(deps));
+  app.route('/', openapiDocs());
   // Unknown API paths answer in JSON, before the page routes could take them for /<tenant>/<lang>.
   app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));
   app.route('/', chatPages(deps));

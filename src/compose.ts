@@ -44,7 +44,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
   const backend =
     overrides.backend ??
     (config.actions.backend === 'http'
-      ? createHttpBackend({ baseUrl: config.actions.baseUrl, token: config.actions.token, timeoutMs: config.actions.timeoutMs })
+      ? createHttpBackend({ baseUrl: config.actions.baseUrl, token: config.actions.token, timeoutMs: config.actions.timeoutMs, logger })
       : createDemoBackend(store, clock));
   const actions = createActionService({ backend, store, clock, logger });
   const current = () => library;

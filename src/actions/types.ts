@@ -6,7 +6,8 @@ const swissMobile = z
   .string()
   .trim()
   .transform((s) => s.replace(/[\s./-]/g, ''))
-  .pipe(z.string().regex(/^(\+41|0041|0)7[5-9]\d{7}$/, 'a Swiss mobile number'));
+  .pipe(z.string().regex(/^(\+41|0041|0)7[5-9]\d{7}$/, 'a Swiss mobile number'))
+  .meta({ description: 'A Swiss mobile number (075–079, +41 or 0041); spaces, dots and dashes are ignored.', examples: ['079 123 45 67'] });
 
 /** Parameters per action. Public actions work without a token and answer the same for unknown accounts. */
 export const ACTIONS = {

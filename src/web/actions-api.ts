@@ -14,7 +14,8 @@ import { ApiError } from './errors.ts';
 import { readJsonBody } from './json-body.ts';
 import { fromAcceptLanguage } from './lang.ts';
 
-const envelope = z.object({
+/** The request body around each action's parameters; the OpenAPI document is generated from it. */
+export const envelope = z.object({
   tenant: z.string().min(1).max(40),
   lang: z.string().optional(),
   idempotencyKey: z.string().min(8).max(120).optional(),

@@ -11,7 +11,8 @@ import { fromAcceptLanguage } from './lang.ts';
 
 export const MAX_MESSAGE = 1000;
 
-const bodySchema = z
+/** The request body; the OpenAPI document is generated from it. */
+export const bodySchema = z
   .object({
     tenant: z.string().min(1).max(40),
     lang: z.string().optional(),

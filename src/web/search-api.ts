@@ -1,7 +1,7 @@
 /** GET /api/search: the contract's search endpoint. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { isLang } from '../content/types.ts';
+import { isLang, LANGS } from '../content/types.ts';
 import { ApiError } from './errors.ts';
 import type { Env, WebDeps } from './context.ts';
 import { chooseLanguage } from './lang.ts';
@@ -10,6 +10,14 @@ import { toResult } from './results.ts';
 const MAX_QUERY = 500;
 
 const limitSchema = z.coerce.number().int().min(1).max(20);
+
+/** The query parameters, for the OpenAPI document; the route checks each one for its own error code. */
+export const searchQuery = z.object({
+  tenant: z.string().min(1),
+  lang: z.enum(LANGS).optional(),
+  q: z.string().min(1).max(MAX_QUERY),
+  limit: limitSchema.default(5),
+});
 
 export function searchApi(deps: WebDeps) {
   const app = new Hono<Env>();

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpBackend } from '../../src/actions/http.ts';
 import type { AccountView, ActionBackend, ActionRequest, ActionResult } from '../../src/actions/types.ts';
@@ -166,7 +167,7 @@ describe('an action backend that times out', () => {
     new Promise((_resolve, reject) => {
       init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
     });
-  const backend = createHttpBackend({ baseUrl: 'http://insurer.invalid', token: 'x', timeoutMs: 50, fetch: hangingFetch });
+  const backend = createHttpBackend({ baseUrl: 'http://insurer.invalid', token: 'x', timeoutMs: 50, fetch: hangingFetch, logger: pino({ level: 'silent' }) });
   const testApp = buildChatApp({ backend });
   afterAll(() => testApp.dispose());
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { compose, type Composed } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config.ts';
+import { holdToOpenApi } from './openapi.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,6 +26,8 @@ export function buildApp(env: Record<string, string> = {}): TestApp {
   const result = compose(parsed.config, { logger: pino({ level: 'silent' }) });
   if (!result.ok) throw new Error(`test app: ${result.errors.join('\n')}`);
   const composed = result.composed;
+  // Every API answer of the tests is held to the public OpenAPI document.
+  holdToOpenApi(composed.app);
   return {
     ...composed,
     dataDir,

@@ -13,6 +13,7 @@ import type { Reply } from '../../src/chat/state.ts';
 import { compose, type Composed } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ROOT } from './app.ts';
+import { holdToOpenApi } from './openapi.ts';
 
 export const TOKEN_SECRET = 'test-secret';
 
@@ -47,6 +48,8 @@ export function buildChatApp(options: ChatAppOptions = {}): ChatApp {
   const result = compose(parsed.config, { clock, logger: pino({ level: 'silent' }), ...(options.backend ? { backend: options.backend } : {}) });
   if (!result.ok) throw new Error(`chat test app: ${result.errors.join('\n')}`);
   const composed = result.composed;
+  // Every API answer of the tests is held to the public OpenAPI document.
+  holdToOpenApi(composed.app);
   return {
     ...composed,
     dataDir,

@@ -10,6 +10,7 @@ import type { ActionBackend } from '../../src/actions/types.ts';
 import { createApp } from '../../src/app.ts';
 import type { Assistant } from '../../src/chat/assistant.ts';
 import { buildChatApp, portalToken, TOKEN_SECRET } from '../helpers/chat.ts';
+import { holdToOpenApi } from '../helpers/openapi.ts';
 
 const t = buildChatApp({ env: { RATE_LIMIT_ACCOUNT_PER_HOUR: '100000', RATE_LIMIT_PER_MINUTE: '100000' } });
 afterAll(() => t.dispose());
@@ -134,7 +135,7 @@ describe('no internal detail in any response', () => {
       throw new TypeError('secret internal detail');
     },
   };
-  const app = createApp({
+  const app = holdToOpenApi(createApp({
     library: failing.library,
     contentErrors: () => [],
     defaultTenant: 'atupri',
@@ -145,7 +146,7 @@ describe('no internal detail in any response', () => {
     assistant: exploding,
     portalTokenSecret: TOKEN_SECRET,
     demo: true,
-  });
+  }));
   afterAll(() => failing.dispose());
 
   it('turns a failing backend into 503 backend_unavailable with Retry-After', async () => {
