@@ -1,11 +1,14 @@
 /** Everything built from editor files at once (content, interface strings, search), swapped whole on reload. */
+import { withTenantVars, type OfferedFlow } from './chat/offer.ts';
 import { loadContent } from './content/load.ts';
 import { loadLocales, type Translate } from './content/locales.ts';
 import type { Content, ContentProblem } from './content/types.ts';
+import { FLOWS } from './flows/index.ts';
 import { createSearchService, type SearchService } from './search/service.ts';
 
 export type Library = {
   content: Content;
+  /** Interface strings; a call that names its tenant (`{ tenant: 'kpt' }`) gets that tenant's words filled in. */
   t: Translate;
   search: SearchService;
   /** When this library was built (ISO time), for the status page. */
@@ -14,7 +17,11 @@ export type Library = {
 
 export type LibraryResult = { ok: true; library: Library } | { ok: false; problems: ContentProblem[] };
 
-export function loadLibrary(dirs: { contentDir: string; localesDir: string }, now: () => Date = () => new Date()): LibraryResult {
+export function loadLibrary(
+  dirs: { contentDir: string; localesDir: string },
+  now: () => Date = () => new Date(),
+  flows: Iterable<OfferedFlow> = FLOWS.values(),
+): LibraryResult {
   const content = loadContent(dirs.contentDir);
   const locales = loadLocales(dirs.localesDir);
   const problems = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
@@ -23,7 +30,7 @@ export function loadLibrary(dirs: { contentDir: string; localesDir: string }, no
     ok: true,
     library: {
       content: content.content,
-      t: locales.t,
+      t: withTenantVars(locales.t, content.content, flows),
       search: createSearchService(content.content),
       loadedAt: now().toISOString(),
     },
