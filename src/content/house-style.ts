@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
 import { frenchIssues, COLON_TIME } from './typography.ts';
 import { LANGS, type Content, type ContentProblem, type FaqEntry, type Lang } from './types.ts';
@@ -216,13 +216,13 @@ export function checkTypography(texts: Record<Lang, Text[]>): ContentProblem[] {
 }
 
 const MARK = /EDITOR SETTING|source:/i;
-/** The settings a visitor is told about or sent to: each says where it comes from. */
-const MARKED_PATHS = [['urls'], ['support', 'email'], ['support', 'contactForm'], ['support', 'phones'], ['support', 'hours']];
+/** The settings a visitor is told about or sent to; each key below these (each URL, each phone line) is one. */
+const MARKED = [{ path: ['urls'], each: true }, { path: ['support', 'email'] }, { path: ['support', 'contactForm'] }, { path: ['support', 'phones'], each: true }, { path: ['support', 'hours'] }];
 
 /**
  * Every value of tenant.yaml that visitors are told or sent to carries a comment: `# source: …` when the
  * insurer's help pages give it, `# EDITOR SETTING` when an editor set it and must confirm it. The
- * comment may stand on the value's line, just above it, or on a parent key (for a whole block).
+ * comment may stand on the setting's lines, just above it, or on a parent key (for a whole block).
  */
 export function checkSettingMarks(tenantFile: string): ContentProblem[] {
   if (!existsSync(tenantFile)) return [];
@@ -230,42 +230,49 @@ export function checkSettingMarks(tenantFile: string): ContentProblem[] {
   const lines = source.split('\n');
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter });
-  const lineOfNode = (n: Node | null | undefined) => (n?.range ? counter.linePos(n.range[0]).line : 0);
-  const markedAt = (line: number) => {
-    if (line <= 0) return false;
-    if (MARK.test(lines[line - 1]!)) return true;
-    for (let i = line - 2; i >= 0 && /^\s*#/.test(lines[i]!); i--) if (MARK.test(lines[i]!)) return true;
+  const lineAt = (offset: number) => counter.linePos(offset).line;
+  /** The setting's own lines, or the comment block right above its first line, say where it comes from. */
+  const marked = (first: number, last: number) => {
+    for (let l = first; l <= last; l++) if (MARK.test(lines[l - 1] ?? '')) return true;
+    for (let i = first - 2; i >= 0 && /^\s*#/.test(lines[i]!); i--) if (MARK.test(lines[i]!)) return true;
     return false;
   };
   const problems: ContentProblem[] = [];
-  const visit = (node: unknown, path: string[], ancestors: number[]) => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair) || !isScalar(pair.key)) continue;
-        const line = lineOfNode(pair.key as Node);
-        visit(pair.value, [...path, String(pair.key.value)], [...ancestors, line]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, [...path, String(i)], [...ancestors, lineOfNode(item as Node)]));
-    } else if (isScalar(node)) {
-      if (node.value === null) return;
-      const line = lineOfNode(node);
-      if ([line, ...ancestors].some(markedAt)) return;
-      problems.push({ file: rel(tenantFile), line, message: `setting "${path.join('.')}" says nowhere where it comes from: add "# source: <help page>" if the insurer's pages give it, else "# EDITOR SETTING" (to confirm)` });
-    }
-  };
-  for (const path of MARKED_PATHS) {
-    const pair = doc.getIn(path, true);
-    const keyLines: number[] = [];
-    let cursor: unknown = doc.contents;
+  for (const { path, each } of MARKED) {
+    // The parent keys' lines (and comments above them) mark everything under them.
+    const parents: [number, number][] = [];
+    let node: unknown = doc.contents;
+    let found: { key: Node; value: unknown } | undefined;
     for (const key of path) {
-      if (!isMap(cursor)) break;
-      const p = cursor.items.find((it) => isScalar(it.key) && it.key.value === key);
-      if (!p) break;
-      keyLines.push(lineOfNode(p.key as Node));
-      cursor = p.value;
+      if (!isMap(node)) break;
+      const pair = node.items.find((it) => isScalar(it.key) && it.key.value === key);
+      if (!pair || !pair.key) {
+        found = undefined;
+        break;
+      }
+      found = { key: pair.key as Node, value: pair.value };
+      node = pair.value;
     }
-    if (pair !== undefined) visit(cursor, path, keyLines);
+    if (!found || found.value === null || (isScalar(found.value) && found.value.value === null)) continue;
+    let cursor: unknown = doc.contents;
+    for (const key of path.slice(0, -1)) {
+      const pair = isMap(cursor) ? cursor.items.find((it) => isScalar(it.key) && it.key.value === key) : undefined;
+      if (!pair?.key || !(pair.key as Node).range) break;
+      const l = lineAt((pair.key as Node).range![0]);
+      parents.push([l, l]);
+      cursor = pair.value;
+    }
+    const span = (from: Node, to: unknown): [number, number] => [lineAt(from.range![0]), lineAt(((to as Node)?.range ?? from.range!)[1] - 1)];
+    const own = span(found.key, found.value);
+    const settings: { name: string; at: [number, number] }[] =
+      each && isMap(found.value)
+        ? found.value.items.filter((it) => isScalar(it.key)).map((it) => ({ name: [...path, String((it.key as { value: unknown }).value)].join('.'), at: span(it.key as Node, it.value) }))
+        : [{ name: path.join('.'), at: own }];
+    for (const setting of settings) {
+      const around = each ? [...parents, [own[0], own[0]] as [number, number]] : parents;
+      if ([setting.at, ...around].some(([a, b]) => marked(a, b))) continue;
+      problems.push({ file: rel(tenantFile), line: setting.at[0], message: `setting "${setting.name}" says nowhere where it comes from: add "# source: <help page>" if the insurer's pages give it, else "# EDITOR SETTING" (to confirm)` });
+    }
   }
   return problems;
 }
