@@ -191,7 +191,8 @@ export function checkLinksWhereNeeded(e: FaqEntry, needsLink: string[], bodyLine
       else if (c.type === 'link_close') inTel = false;
       else if (c.type === 'text' && !inTel) {
         const m = PHONE.exec(c.content);
-        if (m) problems.push({ file: e.file, line: lineIn(e.file, m[0], line), message: `phone number "${m[0]}" without a link: write [${m[0]}](tel:${telOf(m[0])})` });
+        // A number with the wrong digit count is reported by the phone check already.
+        if (m && m[0].replace(/\D/g, '').replace(/^41/, '0').length === 10) problems.push({ file: e.file, line: lineIn(e.file, m[0], line), message: `phone number "${m[0]}" without a link: write [${m[0]}](tel:${telOf(m[0])})` });
       }
     }
   }
