@@ -161,7 +161,8 @@ function loadFaq(
       related: fmv.related,
       markdown,
       html: renderHtml(resolved),
-      text: renderText(resolved),
+      text: renderText(resolved, { links: true }),
+      plain: renderText(resolved),
       file: rel(path),
       relatedLine: fieldLine('related'),
     });
