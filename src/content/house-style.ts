@@ -185,11 +185,19 @@ export function checkLinksWhereNeeded(e: FaqEntry, needsLink: string[], bodyLine
     const plain = children.map((c) => (c.type === 'text' ? c.content : ' ')).join('');
     const named = needsLink.find((w) => has(plain, w));
     if (named && !hasLink) problems.push({ file: e.file, line: lineIn(e.file, block.content.split('\n')[0]!, line), message: `"${named}" is named without a link: link the ${named} the visitor needs (a tenant URL like {{url:contactForm}})` });
-    let inTel = false;
+    let tel: string | null = null;
+    let shown = '';
     for (const c of children) {
-      if (c.type === 'link_open') inTel = (c.attrGet('href') ?? '').startsWith('tel:');
-      else if (c.type === 'link_close') inTel = false;
-      else if (c.type === 'text' && !inTel) {
+      if (c.type === 'link_open') {
+        const href = c.attrGet('href') ?? '';
+        tel = href.startsWith('tel:') ? href.slice(4) : null;
+        shown = '';
+      } else if (c.type === 'link_close') {
+        // The link must call the number the visitor reads.
+        if (tel !== null && PHONE.test(shown) && telOf(shown) !== tel) problems.push({ file: e.file, line: lineIn(e.file, `tel:${tel}`, line), message: `link "tel:${tel}" does not call the number shown, "${shown}": write tel:${telOf(shown)}` });
+        tel = null;
+      } else if (c.type === 'text' && tel !== null) shown += c.content;
+      else if (c.type === 'text') {
         const m = PHONE.exec(c.content);
         // A number with the wrong digit count is reported by the phone check already.
         if (m && m[0].replace(/\D/g, '').replace(/^41/, '0').length === 10) problems.push({ file: e.file, line: lineIn(e.file, m[0], line), message: `phone number "${m[0]}" without a link: write [${m[0]}](tel:${telOf(m[0])})` });

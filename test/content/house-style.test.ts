@@ -127,6 +127,13 @@ describe('links where visitors act', () => {
     expect(check(linked).errors).toEqual([]);
   });
 
+  it('reports a tel: link that calls another number than the one shown', () => {
+    const dir = styled('phone-mismatch', { [DE]: (text) => `${text.trimEnd()}\n\nRufen Sie uns an: [0800 100 200](tel:+41800100201).\n` });
+    expect(check(dir).errors).toEqual([
+      `${shownPath(dir, DE)}:${lineOf(dir, DE, 'tel:+41800100201')}: link "tel:+41800100201" does not call the number shown, "0800 100 200": write tel:+41800100200`,
+    ]);
+  });
+
   it('resolves {{url:<key>}} from tenant.yaml and reports an unknown key at its line', () => {
     const good = styled('url-key', { [DE]: replace(LOGIN_LINK, '[Login-Seite]({{url:portal}})') });
     expect(check(good).errors).toEqual([]);
