@@ -1,4 +1,5 @@
 /** Everything built from editor files at once (content, interface strings, search), swapped whole on reload. */
+import { withTenantVars, type OfferedFlow } from './chat/offer.ts';
 import { loadContent } from './content/load.ts';
 import { loadLocales, type Translate } from './content/locales.ts';
 import type { Content, ContentProblem } from './content/types.ts';
@@ -8,6 +9,7 @@ import { buildUnderstanding, type Understanding } from './understanding/model.ts
 
 export type Library = {
   content: Content;
+  /** Interface strings; a call that names its tenant (`{ tenant: 'kpt' }`) gets that tenant's words filled in. */
   t: Translate;
   search: SearchService;
   /** The understanding model learned from this content. */
@@ -18,7 +20,11 @@ export type Library = {
 
 export type LibraryResult = { ok: true; library: Library } | { ok: false; problems: ContentProblem[] };
 
-export function loadLibrary(dirs: { contentDir: string; localesDir: string }, now: () => Date = () => new Date()): LibraryResult {
+export function loadLibrary(
+  dirs: { contentDir: string; localesDir: string },
+  now: () => Date = () => new Date(),
+  flows: Iterable<OfferedFlow> = FLOWS.values(),
+): LibraryResult {
   const content = loadContent(dirs.contentDir);
   const locales = loadLocales(dirs.localesDir);
   const problems = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
@@ -28,7 +34,7 @@ export function loadLibrary(dirs: { contentDir: string; localesDir: string }, no
     ok: true,
     library: {
       content: content.content,
-      t: locales.t,
+      t: withTenantVars(locales.t, content.content, flows),
       search,
       understanding: buildUnderstanding(content.content, search, FLOWS),
       loadedAt: now().toISOString(),

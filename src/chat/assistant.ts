@@ -83,7 +83,8 @@ export function createAssistant(deps: {
           understanding: library.understanding,
           flows: deps.flows,
           actions: deps.actions,
-          t: library.t,
+          // Every text of the turn speaks of this tenant: its portal, team and what its assistant offers.
+          t: (l, key, vars) => library.t(l, key, { tenant: req.tenant, ...vars }),
           now,
           submitContact: async (form) => {
             const outcome = await deps.actions.run({

@@ -135,7 +135,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     return finish(
       {
         kind: 'clarify',
-        text: t('chat:outOfScope', { portal: tenant.portal[lang], insurer: tenant.insurer[lang] }),
+        text: t('chat:outOfScope'),
         sources: [],
         flow: null,
         choices: [contactChoice(), ...resumeChoice()],

@@ -7,7 +7,15 @@ type T = (key: string, vars?: Record<string, unknown>) => string;
 
 const DAY_ORDER: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-export function describeHours(tenant: Tenant, t: T): string {
+/** "8 h", "17 h 30" in French; "8.00", "17.30" in German and Italian (Swiss usage, never "08:00"). */
+export function formatTime(hhmm: string, lang: Lang): string {
+  const [h, m] = hhmm.split(':') as [string, string];
+  const hour = String(Number(h));
+  if (lang === 'fr') return m === '00' ? `${hour}\u00a0h` : `${hour}\u00a0h\u00a0${m}`;
+  return `${hour}.${m}`;
+}
+
+export function describeHours(tenant: Tenant, t: T, lang: Lang): string {
   return tenant.support.hours
     .map((slot) => {
       const days = [...slot.days].sort((a, b) => DAY_ORDER.indexOf(a) - DAY_ORDER.indexOf(b));
@@ -16,7 +24,7 @@ export function describeHours(tenant: Tenant, t: T): string {
         days.length > 2 && contiguous
           ? t('chat:days.range', { from: t(`chat:days.${days[0]}`), to: t(`chat:days.${days[days.length - 1]}`) })
           : days.map((d) => t(`chat:days.${d}`)).join(', ');
-      return t('chat:contact.slot', { days: label, open: slot.open, close: slot.close });
+      return t('chat:contact.slot', { days: label, open: formatTime(slot.open, lang), close: formatTime(slot.close, lang) });
     })
     .join('; ');
 }
@@ -25,7 +33,7 @@ export function contactDetails(tenant: Tenant, lang: Lang, now: Date, t: T): Non
   const line = tenant.support.phones[lang] ?? Object.values(tenant.support.phones)[0];
   return {
     ...(line ? { phone: line.number } : {}),
-    hours: describeHours(tenant, t),
+    hours: describeHours(tenant, t, lang),
     openNow: isOpen(tenant.support.hours, now),
     email: tenant.support.email,
   };

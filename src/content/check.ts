@@ -3,11 +3,23 @@
  * loadLocales), plus what only a person would notice: triggers naming missing flows, flow texts without
  * a translation, links and phone numbers, duplicated alternates and overlapping synonym groups.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
+import {
+  checkGlossary,
+  checkLinksWhereNeeded,
+  checkSettingMarks,
+  checkTerms,
+  checkTypography,
+  entryTexts,
+  loadGlossary,
+  loadStyle,
+  localeTexts,
+  type Text,
+} from './house-style.ts';
 import { loadContent } from './load.ts';
 import { loadLocales } from './locales.ts';
 import { LANGS, type Content, type ContentProblem, type FaqEntry, type Lang } from './types.ts';
@@ -44,7 +56,11 @@ function runChecks(dirs: CheckDirs, flows: ReadonlyMap<string, CheckedFlow>): Ch
     const found = checkLoaded(content.content, dirs.contentDir, flows);
     errors.push(...found.errors);
     warnings.push(...found.warnings);
-    if (locales.ok) errors.push(...checkFlowTexts(content.content, locales.keys, dirs.localesDir, flows));
+    const used = new Map<string, Set<string>>();
+    if (locales.ok) errors.push(...checkFlowTexts(content.content, locales.keys, dirs.localesDir, flows, used));
+    const style = checkStyle(content.content, dirs, used);
+    errors.push(...style.errors);
+    warnings.push(...style.warnings);
   }
   return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
 }
@@ -141,6 +157,9 @@ function checkLinks(e: FaqEntry, content: Content): ContentProblem[] {
 }
 
 function linkProblem(href: string, content: Content): string | undefined {
+  // {{url:<key>}}: an address of tenant.yaml, checked when the content loads.
+  if (/^(?:%7B|\{){2}url:/i.test(href)) return undefined;
+  if (href.startsWith('tel:')) return /^tel:\+41\d{9}$/.test(href) ? undefined : `link "${href}" is not a Swiss phone link like "tel:+41800815416"`;
   if (href.startsWith('mailto:')) return /^mailto:[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(href) ? undefined : `link "${href}" is not a valid e-mail address`;
   if (/^https:\/\//i.test(href)) {
     try {
@@ -173,7 +192,9 @@ function checkPhones(e: FaqEntry): ContentProblem[] {
   const problems: ContentProblem[] = [];
   const lines = e.markdown.split('\n');
   const body = bodyStart(e);
-  lines.forEach((text, i) => {
+  lines.forEach((line, i) => {
+    // The number inside a tel: link is the machine's form of the one shown.
+    const text = line.replace(/\(tel:[^)]*\)/g, '');
     for (const m of text.matchAll(PHONE_CANDIDATE)) {
       const number = m[0].trim();
       const digits = number.replace(/\D/g, '').replace(/^(0041|41)/, '0');
@@ -232,13 +253,60 @@ function checkSynonyms(groups: string[][], file: string): ContentProblem[] {
   return problems;
 }
 
+// ---- house style ---------------------------------------------------------------------------
+
+/**
+ * The house style (src/content/house-style.ts) over everything visitors read: FAQ questions and
+ * answers, interface and flow texts; the glossary per tenant over its entries and its flows' texts.
+ */
+function checkStyle(content: Content, dirs: CheckDirs, usedKeys: ReadonlyMap<string, Set<string>>): CheckResult {
+  const errors: ContentProblem[] = [];
+  const warnings: ContentProblem[] = [];
+  const style = loadStyle(dirs.contentDir, errors);
+  const locale = Object.fromEntries(
+    LANGS.map((lang) => {
+      const folder = join(dirs.localesDir, lang);
+      const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
+      return [lang, localeTexts(dirs.localesDir, lang, files)];
+    }),
+  ) as Record<Lang, Text[]>;
+  const faq = { fr: [], de: [], it: [] } as Record<Lang, Text[]>;
+  for (const [tenantId, tc] of content.tenants) {
+    const own = { fr: [], de: [], it: [] } as Record<Lang, Text[]>;
+    for (const lang of LANGS) {
+      for (const e of tc.entries[lang]) {
+        const body = bodyStart(e);
+        own[lang].push(...entryTexts(e, body));
+        errors.push(...checkLinksWhereNeeded(e, style[lang].needsLink, body));
+      }
+      faq[lang].push(...own[lang]);
+      // The tenant's flows speak to its visitors too: their texts follow its glossary.
+      const keys = usedKeys.get(tenantId) ?? new Set<string>();
+      own[lang].push(...locale[lang].filter((t) => t.key && keys.has(t.key)));
+    }
+    errors.push(...checkGlossary(loadGlossary(dirs.contentDir, tenantId, errors), own));
+    errors.push(...checkSettingMarks(join(dirs.contentDir, tenantId, 'tenant.yaml')));
+  }
+  const texts = Object.fromEntries(LANGS.map((l) => [l, [...faq[l], ...locale[l]]])) as Record<Lang, Text[]>;
+  const terms = checkTerms(style, texts, content, dirs.contentDir);
+  errors.push(...terms.errors);
+  warnings.push(...terms.warnings, ...checkTypography(texts));
+  return { errors, warnings };
+}
+
 // ---- flow texts ---------------------------------------------------------------------------
 
 /**
  * Runs every step of every flow (text and buttons, for each tenant offering it and each language)
  * with a translator that notes each key, and reports the keys that locales/ does not have.
  */
-function checkFlowTexts(content: Content, keys: Record<Lang, string[]>, localesDir: string, flows: ReadonlyMap<string, CheckedFlow>): ContentProblem[] {
+function checkFlowTexts(
+  content: Content,
+  keys: Record<Lang, string[]>,
+  localesDir: string,
+  flows: ReadonlyMap<string, CheckedFlow>,
+  used: Map<string, Set<string>>,
+): ContentProblem[] {
   const problems: ContentProblem[] = [];
   const reported = new Set<string>();
   for (const flow of flows.values()) {
@@ -248,8 +316,11 @@ function checkFlowTexts(content: Content, keys: Record<Lang, string[]>, localesD
       if (!tc) continue;
       for (const lang of LANGS) {
         const have = new Set(keys[lang]);
+        const tenantKeys = used.get(tenantId) ?? new Set<string>();
+        used.set(tenantId, tenantKeys);
         const exists = (key: string) => {
           const full = key.includes(':') ? key : `common:${key}`;
+          tenantKeys.add(full);
           return have.has(full) || have.has(`${full}_one`) || have.has(`${full}_other`);
         };
         const missing = (key: string, where: string) => {

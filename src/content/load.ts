@@ -149,6 +149,14 @@ function loadFaq(
     for (const raw of findRawHtml(markdown)) {
       problems.push({ file: rel(path), line: bodyLine + raw.line - 1, message: `raw HTML is not allowed: ${raw.tag}` });
     }
+    // Addresses the insurer may change live in tenant.yaml; answers name them as {{url:<key>}}.
+    const resolved = markdown.replace(/\{\{url:([A-Za-z][\w-]*)\}\}/g, (placeholder, key: string, at: number) => {
+      const url = tenant.urls[key];
+      if (url) return url;
+      const line = bodyLine + markdown.slice(0, at).split('\n').length - 1;
+      problems.push({ file: rel(path), line, message: `${placeholder}: there is no url "${key}" in tenant.yaml (urls: ${Object.keys(tenant.urls).join(', ')})` });
+      return placeholder;
+    });
     const fmv = parsed.value;
     if (!categories.has(fmv.category)) {
       problems.push({ file: rel(path), line: fieldLine('category'), message: `category "${fmv.category}" is not one of ${[...categories].join(', ')} (tenant.yaml)` });
@@ -161,8 +169,9 @@ function loadFaq(
       category: fmv.category,
       related: fmv.related,
       markdown,
-      html: renderHtml(markdown),
-      text: renderText(markdown),
+      html: renderHtml(resolved),
+      text: renderText(resolved, { links: true }),
+      plain: renderText(resolved),
       file: rel(path),
       relatedLine: fieldLine('related'),
     });

@@ -18,8 +18,13 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 
 export const renderHtml = (markdown: string): string => md.render(markdown);
 
-/** Plain text: paragraphs separated by blank lines, list items as "- " or "1. " lines. */
-export function renderText(markdown: string): string {
+/**
+ * Plain text: paragraphs separated by blank lines, list items as "- " or "1. " lines. With `links`,
+ * a web link keeps its address after its words ("formulaire de contact (https://…)"), so a reader of
+ * the plain text (the chat, the API) can still open it; tel: and mailto: links show the number or
+ * address already.
+ */
+export function renderText(markdown: string, options: { links?: boolean } = {}): string {
   const tokens = md.parse(markdown, {});
   const blocks: string[] = [];
   const listStack: { ordered: boolean; n: number }[] = [];
@@ -35,8 +40,24 @@ export function renderText(markdown: string): string {
         current = list.ordered ? `${list.n}. ` : '- ';
       }
     } else if (t.type === 'inline') {
+      let href: string | null = null;
+      let label = '';
       current += (t.children ?? [])
-        .map((c) => (c.type === 'softbreak' || c.type === 'hardbreak' ? ' ' : c.type === 'text' || c.type === 'code_inline' ? c.content : ''))
+        .map((c) => {
+          if (c.type === 'link_open') {
+            href = c.attrGet('href');
+            label = '';
+            return '';
+          }
+          if (c.type === 'link_close') {
+            const shown = options.links && href && /^https:\/\//.test(href) && !label.includes(href.replace(/^https:\/\//, '').replace(/\/$/, '')) ? ` (${href})` : '';
+            href = null;
+            return shown;
+          }
+          const piece = c.type === 'softbreak' || c.type === 'hardbreak' ? ' ' : c.type === 'text' || c.type === 'code_inline' ? c.content : '';
+          if (href) label += piece;
+          return piece;
+        })
         .join('');
     } else if (t.type === 'paragraph_close' || t.type === 'heading_close' || t.type === 'code_block' || t.type === 'fence') {
       if (t.type === 'code_block' || t.type === 'fence') current += t.content.trim();

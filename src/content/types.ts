@@ -40,8 +40,10 @@ export type FaqEntry = {
   markdown: string;
   /** The answer rendered to safe HTML (raw HTML in the source is escaped). */
   html: string;
-  /** The answer as plain text, for the API and the index. */
+  /** The answer as plain text for the visitor (the API, the chat): web links keep their address. */
   text: string;
+  /** The answer as plain text without link addresses, for the search index. */
+  plain?: string;
   file: string;
 };
 

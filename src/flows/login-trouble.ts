@@ -5,7 +5,7 @@
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { parseLoginIdentifier } from './inputs.ts';
-import { actionStep, failedStep, loginChoice, vars } from './shared.ts';
+import { actionStep, contactLinks, failedStep, loginChoice, vars } from './shared.ts';
 
 const k = (key: string) => `flows:login-trouble.${key}`;
 
@@ -61,6 +61,7 @@ export const loginTrouble: FlowDef = {
     },
     'forgot-number': {
       text: (ctx) => ctx.t(k(`forgotNumber.${ctx.tenant.id}`), vars(ctx)),
+      choices: contactLinks,
       end: true,
       contact: true,
     },
@@ -74,7 +75,7 @@ export const loginTrouble: FlowDef = {
       end: true,
     },
     solved: { text: (ctx) => ctx.t(k('solved'), vars(ctx)), end: true },
-    'nothing-helped': { text: (ctx) => ctx.t(k('nothingHelped'), vars(ctx)), end: true, escalate: true },
+    'nothing-helped': { text: (ctx) => ctx.t(k('nothingHelped'), vars(ctx)), choices: contactLinks, end: true, escalate: true },
     failed: failedStep,
   },
 };

@@ -1,6 +1,7 @@
 /**
  * KPT's online insurance: joining takes effect on the first day of the next month (computed from
- * today), leaving is possible at any time. Signed in, the visitor confirms here; else the form or login.
+ * today), leaving is possible at any time. Signed in, the visitor confirms here; else the insurer's
+ * website (where its online form is) or the login.
  */
 import type { FlowDef } from '../chat/flow-types.ts';
 import { firstOfNextMonth, longDate } from '../rules/zurich-time.ts';
@@ -26,7 +27,7 @@ export const onlineInsuranceJoin: FlowDef = {
     anonymous: {
       text: (ctx) => ctx.t('flows:online-insurance-join.anonymous', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })),
       choices: (ctx) =>
-        ctx.tenant.urls.onlineInsuranceForm ? [{ id: 'form', label: ctx.t('flows:online-insurance-join.openForm'), url: ctx.tenant.urls.onlineInsuranceForm }] : [],
+        ctx.tenant.urls.website ? [{ id: 'form', label: ctx.t('flows:online-insurance-join.openForm', vars(ctx)), url: ctx.tenant.urls.website }] : [],
       end: true,
     },
     already: { text: (ctx) => ctx.t('flows:online-insurance-join.already', vars(ctx)), end: true },

@@ -4,7 +4,7 @@
  * the login link.
  */
 import type { FlowDef } from '../chat/flow-types.ts';
-import { loginChoice, vars } from './shared.ts';
+import { contactLinks, loginChoice, vars } from './shared.ts';
 
 const portalSteps = (id: string): FlowDef => ({
   id,
@@ -15,7 +15,7 @@ const portalSteps = (id: string): FlowDef => ({
       text: (ctx) => ctx.t(`flows:${id}.steps`, vars(ctx)),
       choices: (ctx) => [...loginChoice(ctx), { id: 'help', label: ctx.t('flows:common.needHelp'), next: 'help' }],
     },
-    help: { text: (ctx) => ctx.t('flows:common.helpIntro', vars(ctx)), end: true, escalate: true },
+    help: { text: (ctx) => ctx.t('flows:common.helpIntro', vars(ctx)), choices: contactLinks, end: true, escalate: true },
   },
 });
 

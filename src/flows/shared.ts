@@ -53,6 +53,19 @@ export async function accountFor(ctx: FlowContext, has: (a: AccountView) => bool
 export const loginChoice = (ctx: FlowContext): StepChoice[] =>
   ctx.tenant.urls.login ? [{ id: 'open-login', label: ctx.t('flows:common.openLogin', { portal: ctx.tenant.portal[ctx.lang] }), url: ctx.tenant.urls.login }] : [];
 
+/** The phone line of the visitor's language and the e-mail address as links to call or write. */
+export function contactLinks(ctx: FlowContext): StepChoice[] {
+  const line = ctx.tenant.support.phones[ctx.lang] ?? Object.values(ctx.tenant.support.phones)[0];
+  const email = ctx.tenant.support.email;
+  return [
+    ...(line ? [{ id: 'call', label: ctx.t('flows:common.call', { number: line.number }), url: `tel:${telUri(line.number)}` }] : []),
+    ...(email ? [{ id: 'write', label: ctx.t('flows:common.write', { email }), url: `mailto:${email}` }] : []),
+  ];
+}
+
+/** "0800 815 416" → "+41800815416", the form tel: links take. */
+export const telUri = (number: string) => `+41${number.replace(/\D/g, '').replace(/^(0041|41|0)/, '')}`;
+
 /** "0800 815 416" for the visitor's language, with the e-mail where the tenant has one. */
 export function supportLine(ctx: FlowContext): string {
   const line = ctx.tenant.support.phones[ctx.lang] ?? Object.values(ctx.tenant.support.phones)[0];
@@ -72,6 +85,7 @@ export const vars = (ctx: FlowContext, extra: Record<string, unknown> = {}) => (
 /** The failure step every action flow ends in when the backend cannot help: sorry, and people. */
 export const failedStep = {
   text: (ctx: FlowContext) => ctx.t(ctx.data.failure === 'backend_unavailable' ? 'flows:common.unavailable' : 'flows:common.rejected', vars(ctx)),
+  choices: contactLinks,
   end: true,
   escalate: true,
 } as const;

@@ -31,7 +31,7 @@ export function buildTenantIndex(content: TenantContent, synonyms: Localized<str
 }
 
 export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: string[][]): LangIndex {
-  const corpus = entries.flatMap((e) => [e.question, ...e.alternates, e.text]).concat(synonymGroups.flat());
+  const corpus = entries.flatMap((e) => [e.question, ...e.alternates, e.plain ?? e.text]).concat(synonymGroups.flat());
   const analyzer = createAnalyzer(lang, synonymGroups, corpus);
   const byId = new Map(entries.map((e) => [e.id, e]));
   const index = new MiniSearch<Doc>({
@@ -40,7 +40,7 @@ export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: s
     processTerm: (term) => term,
   });
   index.addAll(
-    entries.map((e) => ({ id: e.id, question: e.question, alternates: e.alternates.join('\n'), answer: e.text })),
+    entries.map((e) => ({ id: e.id, question: e.question, alternates: e.alternates.join('\n'), answer: e.plain ?? e.text })),
   );
 
   const search = (query: string, options: SearchOptions = {}): Hit[] => {

@@ -40,7 +40,7 @@ describe('account changes happen exactly once', () => {
     expect(deductibleChanges(testApp)).toHaveLength(before + 1);
     expect(deductibleLetters(testApp)).toHaveLength(before + 1);
     // both answers name the same reference: there was one change
-    const refs = [a, b].map((r) => /Référence : (\S+)\./.exec(r.body.reply.text)?.[1]).filter(Boolean);
+    const refs = [a, b].map((r) => /Référence\s:\s(\S+)\./.exec(r.body.reply.text)?.[1]).filter(Boolean);
     expect(refs.length).toBeGreaterThan(0);
     expect(new Set(refs).size).toBe(1);
   });

@@ -116,7 +116,7 @@ describe('a question in between', () => {
     await v.press('skip');
     await v.press('topic-other');
     const confirm = await v.say('Une question sur la carte de code.');
-    expect(confirm.reply.text).toContain('Nom : Marie Exemple');
+    expect(confirm.reply.text).toContain('Nom\u00a0: Marie Exemple');
   });
 
   it('offers to resume a flow left at a choice step, with the step choices back', async () => {

@@ -61,7 +61,7 @@ describe('chat routing: out of scope', () => {
   it('says it did not understand and offers a way to contact support', async () => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Quelle est la météo demain ?' });
     expect(r.reply.kind).toBe('clarify');
-    expect(r.reply.text).toBe(t('fr', 'chat:outOfScope', { portal: 'CPTnet', insurer: 'CPT' }));
+    expect(r.reply.text).toBe(t('fr', 'chat:outOfScope', { tenant: 'kpt' }));
     expect(r.reply.choices).toEqual([{ id: 'contact', label: t('fr', 'chat:choices.contact') }]);
   });
 
@@ -87,9 +87,9 @@ describe('chat routing: people', () => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: "je veux parler à quelqu'un" });
     expect(r.reply.kind).toBe('escalate');
     expect(r.reply.text).toContain('0800 815 416');
-    expect(r.reply.text).toContain('du lundi au vendredi de 08:00 à 17:00');
+    expect(r.reply.text).toContain('du lundi au vendredi de 8\u00a0h à 17\u00a0h');
     expect(r.reply.text).toContain('websupport@kpt.ch');
-    expect(r.reply.contact).toEqual({ phone: '0800 815 416', hours: 'du lundi au vendredi de 08:00 à 17:00', openNow: false, email: 'websupport@kpt.ch' });
+    expect(r.reply.contact).toEqual({ phone: '0800 815 416', hours: 'du lundi au vendredi de 8\u00a0h à 17\u00a0h', openNow: false, email: 'websupport@kpt.ch' });
     expect(r.reply.choices.map((c) => c.id)).toContain('contact-form');
   });
 
@@ -130,7 +130,7 @@ describe('chat routing: small talk', () => {
   ])('answers "%s" with small talk (%s)', async (message, intent) => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message });
     expect(r.reply.kind).toBe('smalltalk');
-    expect(r.reply.text).toBe(t('fr', `chat:smalltalk.${intent}`, { portal: 'CPTnet' }));
+    expect(r.reply.text).toBe(t('fr', `chat:smalltalk.${intent}`, { tenant: 'kpt' }));
     expect(r.reply.sources).toEqual([]);
   });
 

@@ -178,7 +178,7 @@ describe('checkContent: editor checks', () => {
   it('accepts Swiss phone numbers written the usual way', () => {
     const file = 'acme/faq/login-password.it.md';
     const dir = broken('good-phones', {
-      [file]: (text) => `${text.trimEnd()}\n\nChiamate lo 0800 100 200, lo 031 555 09 11 o il +41 31 555 09 11 (IBAN CH93 0076 2011 6238 5295 7, 01.02.2025).\n`,
+      [file]: (text) => `${text.trimEnd()}\n\nChiamate lo [0800 100 200](tel:+41800100200), lo [031 555 09 11](tel:+41315550911) o il [+41 31 555 09 11](tel:+41315550911) (IBAN CH93 0076 2011 6238 5295 7, 01.02.2025).\n`,
     });
     expect(check(dir)).toEqual({ errors: [], warnings: [] });
   });

@@ -164,7 +164,7 @@ describe('loadContent: files as editors save them', () => {
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
     if (!result.ok) return;
     const entry = result.content.tenants.get('acme')!.entries.fr.find((e) => e.id === 'login-password')!;
-    expect(entry.question).toBe("J'ai oublié mon mot de passe, que faire ?");
+    expect(entry.question).toBe("J'ai oublié mon mot de passe, que faire\u202f?");
     expect(entry.category).toBe('login');
   });
 

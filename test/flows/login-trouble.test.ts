@@ -183,7 +183,7 @@ describe('login-trouble: nothing helped', () => {
     expect(r.reply.flow).toEqual({ id: 'login-trouble', step: 'nothing-helped' });
     expect(r.reply.text.startsWith(t('fr', 'flows:login-trouble.nothingHelped'))).toBe(true);
     expect(r.reply.text).toContain('0800 815 416');
-    expect(r.reply.text).toContain('du lundi au vendredi de 08:00 à 17:00');
+    expect(r.reply.text).toContain('du lundi au vendredi de 8\u00a0h à 17\u00a0h');
     expect(r.reply.contact).toMatchObject({ phone: '0800 815 416', email: 'websupport@kpt.ch' });
   });
 });

@@ -22,7 +22,7 @@ describe('registration: new client', () => {
     const r = await v.press('new-client');
     expect(r.reply.flow).toEqual({ id: 'registration', step: 'new-client' });
     expect(r.reply.text).toBe(t('newClient'));
-    expect(r.reply.text).toContain('5 jours');
+    expect(r.reply.text).toContain('5\u00a0jours');
     const end = await v.press('done');
     expect(end.reply.flow).toEqual({ id: 'registration', step: 'good-luck' });
     expect(end.reply.text).toBe(t('goodLuck'));
@@ -90,7 +90,7 @@ describe('registration: existing client', () => {
     const r = await v.press('minor');
     expect(r.reply.flow).toEqual({ id: 'registration', step: 'minor' });
     expect(r.reply.text).toBe(t('minor'));
-    expect(r.reply.text).toContain('18 ans');
+    expect(r.reply.text).toContain('18\u00a0ans');
     expect(choiceIds(r)).toEqual([]);
   });
 });

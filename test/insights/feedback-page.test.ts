@@ -24,7 +24,7 @@ const rows = () => app.store.feedback('kpt', since);
 describe('help page: "was this answer helpful?"', () => {
   it('asks under every answer, in the page language, with a plain form that posts to the entry', async () => {
     for (const [path, question] of [
-      ['/kpt/fr/faq/login-code-card', 'Cette réponse vous a-t-elle aidé ?'],
+      ['/kpt/fr/faq/login-code-card', 'Cette réponse vous a-t-elle aidé\u202f?'],
       ['/kpt/de/faq/login-code-card', 'War diese Antwort hilfreich?'],
       ['/atupri/it/faq/portal-what-is', 'Questa risposta le è stata utile?'],
     ] as const) {
@@ -42,7 +42,7 @@ describe('help page: "was this answer helpful?"', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${ENTRY}?feedback=thanks#feedback`);
     expect(rows().slice(before)).toEqual([expect.objectContaining({ tenant: 'kpt', lang: 'fr', entryId: 'login-code-card', helpful: true, reason: null, source: 'page' })]);
-    expect(await page(`${ENTRY}?feedback=thanks`)).toContain('Merci pour votre retour !');
+    expect(await page(`${ENTRY}?feedback=thanks`)).toContain('Merci pour votre retour\u202f!');
   });
 
   it('asks why after "not helpful", and stores the reason given', async () => {
@@ -50,7 +50,7 @@ describe('help page: "was this answer helpful?"', () => {
     const no = await post(`${ENTRY}/feedback`, { helpful: 'no' });
     expect(no.res.headers.get('location')).toBe(`${ENTRY}?feedback=why#feedback`);
     const why = await page(`${ENTRY}?feedback=why`);
-    expect(why).toContain(escapeHtml("Merci de nous le dire. Qu'est-ce qui n'allait pas ?"));
+    expect(why).toContain(escapeHtml("Merci de nous le dire. Qu'est-ce qui n'allait pas\u202f?"));
     expect(why).toContain(`name="reason" value="not_related"`);
     expect(why).toContain(escapeHtml("La réponse n'a rien à voir avec ma question"));
     expect(why).toContain(`name="reason" value="did_not_answer"`);
@@ -93,7 +93,7 @@ describe('help page: "was this answer helpful?"', () => {
 
   it('ignores a feedback query it does not know', async () => {
     const html = await page(`${ENTRY}?feedback=%3Cscript%3E`);
-    expect(html).toContain(escapeHtml('Cette réponse vous a-t-elle aidé ?'));
+    expect(html).toContain(escapeHtml('Cette réponse vous a-t-elle aidé\u202f?'));
     expect(html).not.toContain('<script>');
   });
 });

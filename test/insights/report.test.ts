@@ -50,7 +50,7 @@ beforeAll(async () => {
   expect(kinds).toEqual(['clarify', 'clarify', 'clarify', 'clarify', 'escalate', 'answer:documents-find', 'flow:login-trouble']);
 
   // An answer in the chat, marked "not helpful" with the reason "did not answer my question".
-  const answered = await chat({ message: "Qu'est-ce qu'une carte de code ?" });
+  const answered = await chat({ message: "Qu'est-ce qu'une carte de code\u202f?" });
   expect(answered.reply.sources[0]?.id).toBe('login-code-card');
   const why = await chat({ conversationId: answered.conversationId, choice: 'not-helpful:login-code-card' });
   expect(why.reply.choices.map((c) => c.id)).toContain('reason-incomplete:login-code-card');
@@ -104,7 +104,7 @@ describe('buildReport on a test conversation log', () => {
 
   it('lists the least helpful entries with their reasons, chat and help page together', () => {
     expect(report.leastHelpful).toEqual([
-      { entryId: 'login-code-card', title: "Qu'est-ce qu'une carte de code ?", helpful: 1, notHelpful: 3, notRelated: 1, didNotAnswer: 1, helpfulRate: 0.25 },
+      { entryId: 'login-code-card', title: "Qu'est-ce qu'une carte de code\u202f?", helpful: 1, notHelpful: 3, notRelated: 1, didNotAnswer: 1, helpfulRate: 0.25 },
       { entryId: 'documents-find', title: expect.any(String), helpful: 2, notHelpful: 1, notRelated: 0, didNotAnswer: 1, helpfulRate: 2 / 3 },
     ]);
   });
@@ -127,7 +127,7 @@ describe('buildReport on a test conversation log', () => {
     const text = formatReport(report);
     expect(text).toContain('9 questions logged, 5 unanswered or clarified, 1 escalated; 7 feedback votes, 4 not helpful');
     expect(text).toContain('     3  [fr] Quel temps fera-t-il demain à Berne ?  (chat)');
-    expect(text).toContain(`   25% helpful  login-code-card "Qu'est-ce qu'une carte de code ?": 1 helpful, 3 not helpful (1 not related, 1 did not answer)`);
+    expect(text).toContain(`   25% helpful  login-code-card "Qu'est-ce qu'une carte de code\u202f?": 1 helpful, 3 not helpful (1 not related, 1 did not answer)`);
     expect(text).toContain('  16.7%  (no topic): 1 of 6 questions');
   });
 
@@ -135,7 +135,7 @@ describe('buildReport on a test conversation log', () => {
     const csv = reportCsv(report).split('\r\n');
     expect(csv[0]).toBe('section,tenant,lang,item,title,count,helpful,not_helpful,not_related,did_not_answer,escalated,rate');
     expect(csv).toContain('unanswered,kpt,fr,Quel temps fera-t-il demain à Berne ?,,3,,,,,,');
-    expect(csv).toContain("least_helpful,kpt,,login-code-card,Qu'est-ce qu'une carte de code ?,4,1,3,1,1,,0.250");
+    expect(csv).toContain("least_helpful,kpt,,login-code-card,Qu'est-ce qu'une carte de code\u202f?,4,1,3,1,1,,0.250");
     expect(csv).toContain('escalation,kpt,,(no topic),,6,,,,,1,0.167');
     const evil = reportCsv({ ...report, unanswered: [{ question: '=HYPERLINK("https://evil.example")', lang: 'fr', count: 1, clarified: 0, sources: ['chat'], lastAt: report.until }], leastHelpful: [], escalation: [] });
     expect(evil.split('\r\n')[1]).toBe(`unanswered,kpt,fr,"'=HYPERLINK(""https://evil.example"")",,1,,,,,,`);

@@ -43,7 +43,7 @@ describe('GET /:tenant/:lang/chat', () => {
     expect(html).toContain('hx-post="/kpt/fr/chat"');
     expect(html).toMatch(/<input id="chat-input" name="message" type="text"/);
     expect(html).toContain('name="conversationId" value=""');
-    expect(html).toContain(escapeHtml(t('fr', 'chat:intro', { portal: 'CPTnet' })));
+    expect(html).toContain(escapeHtml(t('fr', 'chat:intro', { tenant: 'kpt' })));
   });
 
   it('answers 404 for an unknown tenant or language', async () => {

@@ -62,7 +62,7 @@ describe('GET /:tenant/:lang/ (home)', () => {
     for (const e of kpt.entries.fr) {
       expect(html).toContain(`<a href="/kpt/fr/faq/${e.id}">${escapeHtml(e.question)}</a>`);
     }
-    expect(html).toContain(escapeHtml("Qu'est-ce qu'une carte de code ?"));
+    expect(html).toContain(escapeHtml("Qu'est-ce qu'une carte de code\u202f?"));
   });
 
   it('shows entries in the page language only', async () => {

@@ -69,7 +69,7 @@ describe('GET /api/search: results', () => {
 
   it('puts the matching entry first, with its French title', async () => {
     const body = await ok({ tenant: 'kpt', lang: 'fr', q: 'carte de code' });
-    expect(body.results[0]).toMatchObject({ id: 'login-code-card', title: "Qu'est-ce qu'une carte de code ?" });
+    expect(body.results[0]).toMatchObject({ id: 'login-code-card', title: "Qu'est-ce qu'une carte de code\u202f?" });
   });
 
   it('gives the answer as plain text, Markdown stripped', async () => {
@@ -147,7 +147,7 @@ describe('GET /api/search: language', () => {
     expect(body.lang).toBe('fr');
     expect(body.results[0]).toMatchObject({
       id: 'login-code-card',
-      title: "Qu'est-ce qu'une carte de code ?",
+      title: "Qu'est-ce qu'une carte de code\u202f?",
       url: '/kpt/fr/faq/login-code-card',
     });
   });
