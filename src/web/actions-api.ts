@@ -45,6 +45,8 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
         throw new ApiError(400, 'invalid_body', { detail: outcome.issues.join('; ') });
       case 'unauthorized':
         throw new ApiError(401, 'sign_in_required');
+      case 'key_reused':
+        throw new ApiError(422, 'idempotency_key_reused');
       case 'rejected':
         throw new ApiError(422, 'action_rejected', { reason: outcome.code });
       case 'unavailable':
