@@ -85,6 +85,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     actions,
     assistant,
     portalTokenSecret: config.portalTokenSecret,
+    portalTokenMaxLifetime: config.portalTokenMaxLifetime,
     demo: config.actions.backend === 'demo',
     rateLimits: config.rateLimits,
     editor: {

@@ -34,7 +34,7 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
     const key = c.req.header('idempotency-key') ?? body.idempotencyKey;
     if (!key || key.length < 8 || key.length > 120) throw new ApiError(400, 'invalid_body', { detail: 'Idempotency-Key (8-120 characters)' });
 
-    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret);
+    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
     if (!visitor.ok) throw new ApiError(401, 'invalid_token');
     if (ACTIONS[name].auth && !visitor.subject) throw new ApiError(401, 'sign_in_required');
 

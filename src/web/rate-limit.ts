@@ -141,7 +141,7 @@ export function rateLimits(deps: Deps) {
         }
         const authorization = c.req.header('authorization');
         if (authorization && tenant) {
-          const visitor = await visitorFrom(authorization, tenant, deps.portalTokenSecret);
+          const visitor = await visitorFrom(authorization, tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
           if (visitor.ok && visitor.subject) keys.add(`subject:${tenant}:${visitor.subject}`);
         }
         const r = firstRefusal([...keys].map((k) => () => perAccount.take(k, now)));
