@@ -5,17 +5,17 @@
  *
  * Closing an idle keep-alive socket at once races the client's next request, which may already be on the
  * wire: the client gets a reset for a request nobody read. A socket that carried a request after the stop
- * closes right after its answer, announced by the header; one that stays quiet for `idleGraceMs` is closed.
+ * closes right after its answer, announced by the header. One that stays quiet is closed once it has been
+ * idle as long as the keep-alive timeout the server announces (`Keep-Alive: timeout=5`): clients stop
+ * reusing a socket before that hint runs out, so none of them is caught sending on it.
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 
 export type ShutdownOptions = {
-  /** How long an idle keep-alive socket is left open after the stop, for a request already under way. */
+  /** How long a socket must have been idle before the stop closes it; the server's keepAliveTimeout by default. */
   idleGraceMs?: number;
 };
-
-const DEFAULT_OPTIONS: Required<ShutdownOptions> = { idleGraceMs: 500 };
 
 export type GracefulServer = {
   /** Stops the server; `done` runs once every socket is closed. */
@@ -25,7 +25,7 @@ export type GracefulServer = {
 type Tracked = { busy: number; idleSince: number };
 
 export function graceful(server: HttpServer, options: ShutdownOptions = {}): GracefulServer {
-  const { idleGraceMs } = { ...DEFAULT_OPTIONS, ...options };
+  const idleGraceMs = options.idleGraceMs ?? server.keepAliveTimeout;
   const sockets = new Map<Socket, Tracked>();
   let stopping = false;
 
@@ -63,7 +63,7 @@ export function graceful(server: HttpServer, options: ShutdownOptions = {}): Gra
         for (const [socket, t] of sockets) {
           if (t.busy === 0 && now - t.idleSince >= idleGraceMs) socket.end();
         }
-        if (sockets.size) setTimeout(sweep, Math.max(10, idleGraceMs / 5)).unref();
+        if (sockets.size) setTimeout(sweep, Math.min(250, Math.max(10, idleGraceMs / 5))).unref();
       };
       sweep();
     },
