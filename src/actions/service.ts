@@ -18,11 +18,6 @@ export type ActionService = {
     subject: string | null;
     lang: 'fr' | 'de' | 'it';
     idempotencyKey: string;
-    /**
-     * The conversation the caller is in, set only by the chat itself: its transcript may go along with a
-     * contact request. Any other conversation id in the parameters needs the same signed-in owner.
-     */
-    ownConversation?: string;
   }): Promise<ActionOutcome>;
   backend: ActionBackend;
 };
@@ -72,17 +67,16 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
   const floorMs = deps.lookupFloorMs ?? LOOKUP_FLOOR_MS;
 
   /**
-   * The conversation whose transcript may go along: the caller's own chat, or a conversation of the same
-   * tenant started by the same signed-in person. A stranger who learnt someone's conversation id gets
-   * nothing attached.
+   * The conversation whose transcript may go along: one of the same tenant that the caller owns. A
+   * signed-in person's conversation is theirs alone (a stranger who learnt its id gets nothing attached);
+   * an anonymous one belongs to whoever holds its id, which already opens its history in the chat page.
    */
   function ownedConversation(req: RunRequest, id: string | undefined): string | null {
     if (!id) return null;
     const conversation = deps.store.getConversation(id);
     if (!conversation || conversation.tenant !== req.tenant) return null;
     const owner = conversation.state.subject ?? null;
-    if (owner !== null) return owner === req.subject ? conversation.id : null;
-    return req.ownConversation === conversation.id ? conversation.id : null;
+    return owner === null || owner === req.subject ? conversation.id : null;
   }
 
   function saveContact(req: RunRequest, p: ContactParams, reference: string) {
@@ -112,8 +106,7 @@ export function createActionService(deps: { backend: ActionBackend; store: Store
     }
     let result: ActionResult;
     try {
-      const { ownConversation: _own, ...request } = req;
-      result = await deps.backend.perform({ ...request, params });
+      result = await deps.backend.perform({ ...req, params });
     } catch (err) {
       // Our own database failing is not the backend's failure: it surfaces as such (503 storage_unavailable).
       if (err instanceof StoreUnavailableError) throw err;

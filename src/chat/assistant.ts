@@ -101,7 +101,6 @@ export function createAssistant(deps: {
               subject: req.subject,
               lang,
               idempotencyKey: `${conversation!.id}:contact:${conversation!.state.runs}`,
-              ownConversation: conversation!.id,
             });
             if (!outcome.ok) return { ok: false };
             const reference = outcome.reference;
