@@ -204,8 +204,9 @@ describe('4. health tells the truth about the database', () => {
     const chatted = await chat(t.app, { tenant: 'atupri', lang: 'fr', message: 'franchise' });
     expect(chatted.status).toBe(503);
     expect(chatted.body.error.code).toBe('storage_unavailable');
+    // A search needs no database: it answers, only its line in the editors' log is lost.
     const search = await t.app.request('/api/search?tenant=atupri&lang=fr&q=zzqxvvkk');
-    expect(search.status).not.toBe(500);
+    expect(search.status).toBe(200);
     const ready = await t.app.request('/readyz');
     expect(ready.status).toBe(503);
   });
