@@ -49,7 +49,9 @@ export function tryOpenSqliteStore(file: string): OpenResult {
           ? 'is damaged (restore it from a backup, or move it away to start empty)'
           : code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EISDIR'
             ? 'cannot be opened for reading and writing (check that it is a file this process may read and write)'
-            : `cannot be opened (${code ? String(code) : (err as Error).message})`;
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'cannot be created: DATA_DIR is not a folder'
+              : `cannot be opened (${code ? String(code) : (err as Error).message})`;
     return { ok: false, problem: `The database ${where} ${what}.` };
   }
 }
