@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Assistant } from './chat/assistant.ts';
 import type { ActionService } from './actions/service.ts';
 import type { Lang } from './content/types.ts';
-import type { Store } from './store/types.ts';
+import { StoreUnavailableError, type Store } from './store/types.ts';
 import { actionsApi } from './web/actions-api.ts';
 import { chatApi } from './web/chat-api.ts';
 import { chatPages } from './web/chat-page.ts';
@@ -14,7 +14,7 @@ import { feedbackPages } from './web/feedback.ts';
 import { apiCors } from './web/cors.ts';
 import type { Env, WebDeps } from './web/context.ts';
 import { ApiError } from './web/errors.ts';
-import { health } from './web/health.ts';
+import { health, readiness } from './web/health.ts';
 import { openapiDocs } from './web/openapi.ts';
 import { fromAcceptLanguage } from './web/lang.ts';
 import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.use(rateLimits(deps));
 
   app.route('/healthz', health(deps));
+  app.route('/readyz', readiness(deps));
   app.route('/api/search', searchApi(deps));
   app.route('/api/chat', chatApi(deps));
   app.route('/api/actions', actionsApi(deps));
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => notFound(c, deps));
 
   app.onError((err, c) => {
-    const api = c.req.path.startsWith('/api/') || c.req.path.startsWith('/healthz');
+    const api = c.req.path.startsWith('/api/') || c.req.path.startsWith('/healthz') || c.req.path.startsWith('/readyz');
     if (err instanceof ApiError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), err.code, err.vars), err.status);
@@ -86,6 +87,13 @@ export function createApp(deps: AppDeps) {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), status === 403 ? 'csrf' : 'invalid_body', { detail: '' }), status as 400);
       return errorPage(c, deps, status === 403 ? 403 : 400, status === 403 ? 'errors.csrf' : 'help.errorText');
+    }
+    // The database failed: say so plainly (503), so nothing counts as done that was not kept.
+    if (err instanceof StoreUnavailableError) {
+      deps.logger.error({ err, reason: err.reason, path: c.req.path }, 'database unavailable');
+      c.header('Retry-After', '30');
+      if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'storage_unavailable'), 503);
+      return errorPage(c, deps, 503, 'errors.storage_unavailable');
     }
     // Anything else is a bug: log it whole, tell the visitor nothing about it.
     deps.logger.error({ err, path: c.req.path, method: c.req.method }, 'unhandled error');

@@ -15,7 +15,7 @@ import { startRetention } from './insights/retention.ts';
 import { createSearchLog } from './insights/search-log.ts';
 import { loadLibrary, type Library } from './library.ts';
 import { createLogger } from './logging.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { tryOpenSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
 
 export type Composed = {
@@ -28,7 +28,8 @@ export type Composed = {
   close(): void;
 };
 
-export type ComposeResult = { ok: true; composed: Composed } | { ok: false; errors: string[] };
+/** `what` says which part could not start: the editor content, or the database file (one line). */
+export type ComposeResult = { ok: true; composed: Composed } | { ok: false; errors: string[]; what?: 'content' | 'database' };
 
 export type Overrides = { clock?: () => Date; logger?: Logger; backend?: ActionBackend };
 
@@ -36,11 +37,13 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? (() => new Date());
   const loaded = loadLibrary(config, clock);
-  if (!loaded.ok) return { ok: false, errors: loaded.problems.map(formatProblem) };
+  if (!loaded.ok) return { ok: false, errors: loaded.problems.map(formatProblem), what: 'content' };
   // Live reload swaps the whole library at once: a request sees the old content or the new, never a mix.
   let library = loaded.library;
   let contentErrors: string[] = [];
-  const store = openSqliteStore(join(config.dataDir, 'assistant.db'));
+  const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
+  if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
+  const store = opened.store;
   const backend =
     overrides.backend ??
     (config.actions.backend === 'http'
@@ -82,6 +85,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     actions,
     assistant,
     portalTokenSecret: config.portalTokenSecret,
+    portalTokenMaxLifetime: config.portalTokenMaxLifetime,
     demo: config.actions.backend === 'demo',
     rateLimits: config.rateLimits,
     editor: {

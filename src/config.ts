@@ -10,6 +10,8 @@ const schema = z.object({
   DEFAULT_TENANT: z.string().min(1).default('atupri'),
   /** Secret shared with the portals to sign visitor tokens (HS256). Without it no token is accepted. */
   PORTAL_TOKEN_SECRET: z.string().optional(),
+  /** Longest lifetime of a portal token (exp minus iat, or minus now without iat), in seconds. */
+  PORTAL_TOKEN_MAX_LIFETIME: z.coerce.number().int().positive().default(3600),
   /** Token that opens the editor pages (status, insights); without it they are closed. */
   EDITOR_TOKEN: z.string().optional(),
   ACTIONS_BACKEND: z.enum(['demo', 'http']).default('demo'),
@@ -45,6 +47,7 @@ export type Config = {
   localesDir: string;
   defaultTenant: string;
   portalTokenSecret: string | undefined;
+  portalTokenMaxLifetime: number;
   editorToken: string | undefined;
   actions:
     | { backend: 'demo' }
@@ -78,6 +81,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       localesDir: e.LOCALES_DIR,
       defaultTenant: e.DEFAULT_TENANT,
       portalTokenSecret: e.PORTAL_TOKEN_SECRET,
+      portalTokenMaxLifetime: e.PORTAL_TOKEN_MAX_LIFETIME,
       editorToken: e.EDITOR_TOKEN,
       actions:
         e.ACTIONS_BACKEND === 'http'

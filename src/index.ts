@@ -1,7 +1,9 @@
 /** Entry point: read the environment, compose the app and serve it; nothing else. */
 import { serve } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import { compose } from './compose.ts';
 import { parseConfig } from './config.ts';
+import { graceful } from './web/shutdown.ts';
 
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {
@@ -11,7 +13,8 @@ if (!parsed.ok) {
 const config = parsed.config;
 const result = compose(config);
 if (!result.ok) {
-  console.error(`Content has errors; fix them and start again:\n${result.errors.join('\n')}`);
+  if (result.what === 'database') console.error(result.errors.join('\n'));
+  else console.error(`Content has errors; fix them and start again:\n${result.errors.join('\n')}`);
   process.exit(1);
 }
 const { app, logger, library, close } = result.composed;
@@ -19,6 +22,7 @@ const { app, logger, library, close } = result.composed;
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}/`, contentVersion: library().content.version }, 'help assistant listening');
 });
+const stopper = graceful(server as HttpServer);
 
 // Finish what is in flight, then close the database; a second signal or 10 s end it anyway.
 let stopping = false;
@@ -26,12 +30,11 @@ const shutdown = () => {
   if (stopping) process.exit(1);
   stopping = true;
   logger.info('shutting down');
-  server.close(() => {
+  // Stop accepting, answer what was read with Connection: close, end idle keep-alive sockets, then close.
+  stopper.stop(() => {
     close();
     process.exit(0);
   });
-  // A keep-alive connection whose last request just finished would hold close() up until it times out.
-  if ('closeIdleConnections' in server) setInterval(() => server.closeIdleConnections(), 50).unref();
   // Requests still running after 10 s are cut; the database is closed all the same (WAL keeps it whole either way).
   setTimeout(() => {
     logger.warn('shutdown timed out; closing the database with requests still in flight');

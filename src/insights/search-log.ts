@@ -4,7 +4,7 @@
  * the last query counts, not "mot", "mot de" and "mot de p" on the way.
  */
 import type { Lang } from '../content/types.ts';
-import type { Store } from '../store/types.ts';
+import { StoreUnavailableError, type Store } from '../store/types.ts';
 import { redact } from './redact.ts';
 
 export type SearchEvent = {
@@ -51,7 +51,16 @@ export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS }: 
   // One pending query per tenant and language: a live search burst is one visitor typing.
   const pending = new Map<string, Pending>();
 
-  const write = (e: SearchEvent, at: string) =>
+  // The log is for the editors, not the visitor: a search still answers when the database does not take
+  // the line (readiness reports the database; a timer's write must not throw into the void either).
+  const write = (e: SearchEvent, at: string) => {
+    try {
+      logLine(e, at);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+    }
+  };
+  const logLine = (e: SearchEvent, at: string) =>
     store.logQuestion({
       tenant: e.tenant,
       lang: e.lang,

@@ -1,8 +1,8 @@
 /** The Store on an embedded SQLite database (better-sqlite3, WAL): one file under DATA_DIR. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { ContactRequest, Conversation, Feedback, OutboxMessage, QuestionLog, RecordedAction, Store, StoredMessage } from './types.ts';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS contact_requests (
   transcript TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS actions (
   tenant TEXT NOT NULL, idempotency_key TEXT NOT NULL, action TEXT NOT NULL, subject TEXT,
-  result TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (tenant, idempotency_key));
+  result TEXT NOT NULL, created_at TEXT NOT NULL, params_hash TEXT, PRIMARY KEY (tenant, idempotency_key));
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
   subject TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -33,9 +33,49 @@ CREATE INDEX IF NOT EXISTS feedback_tenant_at ON feedback(tenant, at);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
+
+/** Opens the database, or says in one line what is wrong with the file and where it is. */
+export function tryOpenSqliteStore(file: string): OpenResult {
+  try {
+    return { ok: true, store: openSqliteStore(file) };
+  } catch (err) {
+    const where = file === ':memory:' ? file : resolve(file);
+    const code = (err as { code?: unknown }).code;
+    const what =
+      err instanceof ForeignDatabaseError || code === 'SQLITE_NOTADB'
+        ? 'is not a database of this service (move it away, or set DATA_DIR to another folder)'
+        : code === 'SQLITE_CORRUPT'
+          ? 'is damaged (restore it from a backup, or move it away to start empty)'
+          : code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EISDIR'
+            ? 'cannot be opened for reading and writing (check that it is a file this process may read and write)'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'cannot be created: DATA_DIR is not a folder'
+              : `cannot be opened (${code ? String(code) : (err as Error).message})`;
+    return { ok: false, problem: `The database ${where} ${what}.` };
+  }
+}
+
+class ForeignDatabaseError extends Error {}
+
+/** Tables that only this service creates: a database holding tables but none of these belongs to something else. */
+const OWN_TABLE = 'conversations';
+
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  try {
+    prepareDatabase(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return storeOn(db, file);
+}
+
+function prepareDatabase(db: Database.Database) {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+  if (tables.length && !tables.includes(OWN_TABLE)) throw new ForeignDatabaseError('foreign database');
   db.pragma('journal_mode = WAL');
   // NORMAL: in WAL mode a commit survives a crash of the process, and a chat turn does not wait for the
   // disk three times (under load that capped chat at ~60 turns/s). What is promised to a person (contact
@@ -43,6 +83,26 @@ export function openSqliteStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Databases written before parameters were fingerprinted get the column; their old records have none.
+  const actionColumns = (db.pragma('table_info(actions)') as { name: string }[]).map((c) => c.name);
+  if (!actionColumns.includes('params_hash')) db.exec('ALTER TABLE actions ADD COLUMN params_hash TEXT');
+}
+
+function storeOn(db: Database.Database, file: string): Store {
+  // The file as opened: a deploy or a clean-up that deletes or replaces it leaves this process writing
+  // into an unlinked inode, which looks like success and keeps nothing.
+  const onDisk = file === ':memory:' ? undefined : statSync(file);
+  const fileIntact = () => {
+    if (!onDisk) return true;
+    try {
+      const now = statSync(file);
+      return now.ino === onDisk.ino && now.dev === onDisk.dev;
+    } catch {
+      return false;
+    }
+  };
+  /** Set on a corrupt or foreign file: nothing will work until someone restores it and restarts. */
+  let broken: Exclude<StoreHealth, { ok: true }> | undefined;
 
   const q = {
     getConv: db.prepare('SELECT * FROM conversations WHERE id = ?'),
@@ -60,7 +120,8 @@ export function openSqliteStore(file: string): Store {
     listContacts: db.prepare('SELECT * FROM contact_requests WHERE tenant = ? ORDER BY created_at DESC LIMIT ?'),
     findAction: db.prepare('SELECT * FROM actions WHERE tenant = ? AND idempotency_key = ?'),
     addAction: db.prepare(
-      `INSERT OR IGNORE INTO actions (tenant, idempotency_key, action, subject, result, created_at) VALUES (@tenant, @idempotencyKey, @action, @subject, @result, @createdAt)`,
+      `INSERT OR IGNORE INTO actions (tenant, idempotency_key, action, subject, result, created_at, params_hash)
+       VALUES (@tenant, @idempotencyKey, @action, @subject, @result, @createdAt, @paramsHash)`,
     ),
     listActions: db.prepare('SELECT * FROM actions WHERE tenant = ? ORDER BY created_at DESC LIMIT ?'),
     addOutbox: db.prepare('INSERT INTO outbox (tenant, channel, recipient, subject, body, created_at) VALUES (@tenant, @channel, @recipient, @subject, @body, @createdAt)'),
@@ -75,6 +136,7 @@ export function openSqliteStore(file: string): Store {
     purgeFeedback: db.prepare('DELETE FROM feedback WHERE at < ?'),
     getKv: db.prepare('SELECT value FROM kv WHERE key = ?'),
     setKv: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    probe: db.prepare("INSERT INTO kv (key, value) VALUES ('probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
 
   type Row = Record<string, unknown>;
@@ -96,6 +158,7 @@ export function openSqliteStore(file: string): Store {
     action: r.action as string,
     idempotencyKey: r.idempotency_key as string,
     subject: (r.subject as string | null) ?? null,
+    paramsHash: (r.params_hash as string | null) ?? null,
     result: JSON.parse(r.result as string),
     createdAt: r.created_at as string,
   });
@@ -114,7 +177,7 @@ export function openSqliteStore(file: string): Store {
     for (const m of messages) q.addMsg.run(conversationId, m.role, m.text, m.kind ?? null, m.at);
   });
 
-  return {
+  const store: Store = {
     getConversation(id) {
       const r = q.getConv.get(id) as Row | undefined;
       if (!r) return undefined;
@@ -198,8 +261,49 @@ export function openSqliteStore(file: string): Store {
     setJson(key, value) {
       q.setKv.run(key, JSON.stringify(value));
     },
+    probe() {
+      if (broken) return broken;
+      if (!fileIntact()) return { ok: false, reason: 'gone' };
+      try {
+        q.probe.run(new Date().toISOString());
+        return { ok: true };
+      } catch (err) {
+        return failure(err);
+      }
+    },
     close() {
       if (db.open) db.close();
     },
   };
+
+  /** What a database error means for readiness; corruption is remembered. */
+  const failure = (err: unknown): Exclude<StoreHealth, { ok: true }> => {
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+      broken = { ok: false, reason: 'corrupt' };
+      return broken;
+    }
+    return { ok: false, reason: !fileIntact() ? 'gone' : 'unwritable' };
+  };
+
+  // Every database call: a SQLite failure becomes StoreUnavailableError (503 at the edge, never an
+  // acknowledgement), and a write first checks that the file it goes to is still the one on disk.
+  const WRITES = new Set<keyof Store>(['saveConversation', 'appendMessages', 'saveContactRequest', 'recordAction', 'addOutbox', 'logQuestion', 'addFeedback', 'purgeBefore', 'setJson']);
+  const guarded = { ...store };
+  for (const name of Object.keys(store) as (keyof Store)[]) {
+    if (name === 'probe' || name === 'close') continue;
+    const method = store[name] as (...args: unknown[]) => unknown;
+    const write = WRITES.has(name);
+    (guarded as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      if (broken) throw new StoreUnavailableError(broken.reason);
+      if (write && !fileIntact()) throw new StoreUnavailableError('gone');
+      try {
+        return method(...args);
+      } catch (err) {
+        if (err instanceof Database.SqliteError) throw new StoreUnavailableError(failure(err).reason, { cause: err });
+        throw err;
+      }
+    };
+  }
+  return guarded;
 }

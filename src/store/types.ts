@@ -32,6 +32,8 @@ export type RecordedAction = {
   action: string;
   idempotencyKey: string;
   subject: string | null;
+  /** Fingerprint of the action and its validated parameters: the same key with others is a mistake. */
+  paramsHash: string | null;
   result: unknown;
   createdAt: string;
 };
@@ -82,5 +84,27 @@ export interface Store {
   getJson<T>(key: string): T | undefined;
   setJson(key: string, value: unknown): void;
 
+  /**
+   * Whether the database can serve: its file is still the one opened, and a small write goes through.
+   * A store that met a corrupt or foreign file stays unready until restarted.
+   */
+  probe(): StoreHealth;
+
   close(): void;
+}
+
+export type StoreHealth = { ok: true } | { ok: false; reason: 'gone' | 'corrupt' | 'unwritable' };
+
+/**
+ * Thrown by a store that cannot do what it was asked (file gone, corrupt, disk full, locked): the web layer
+ * answers 503, so nothing is acknowledged that was not kept.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly reason: Exclude<StoreHealth, { ok: true }>['reason'],
+    options?: { cause?: unknown },
+  ) {
+    super(`store unavailable: ${reason}`, options);
+    this.name = 'StoreUnavailableError';
+  }
 }

@@ -35,7 +35,7 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
     const key = c.req.header('idempotency-key') ?? body.idempotencyKey;
     if (!key || key.length < 8 || key.length > 120) throw new ApiError(400, 'invalid_body', { detail: 'Idempotency-Key (8-120 characters)' });
 
-    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret);
+    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
     if (!visitor.ok) throw new ApiError(401, 'invalid_token');
     if (ACTIONS[name].auth && !visitor.subject) throw new ApiError(401, 'sign_in_required');
 
@@ -46,6 +46,8 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
         throw new ApiError(400, 'invalid_body', { detail: outcome.issues.join('; ') });
       case 'unauthorized':
         throw new ApiError(401, 'sign_in_required');
+      case 'key_reused':
+        throw new ApiError(422, 'idempotency_key_reused');
       case 'rejected':
         throw new ApiError(422, 'action_rejected', { reason: outcome.code });
       case 'unavailable':

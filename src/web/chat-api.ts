@@ -33,7 +33,7 @@ export function chatApi(deps: WebDeps & { assistant: Assistant; portalTokenSecre
       if (!body.message.trim()) throw new ApiError(422, 'message_empty');
       if (body.message.length > MAX_MESSAGE) throw new ApiError(422, 'message_too_long', { max: MAX_MESSAGE });
     }
-    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret);
+    const visitor = await visitorFrom(c.req.header('authorization'), body.tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
     if (!visitor.ok) throw new ApiError(401, 'invalid_token');
 
     const result = await deps.assistant.reply({

@@ -81,7 +81,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
     // verifies leaves an anonymous visitor, and the frame tells the portal to renew it.
     const token = str(form.token);
-    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret) : { ok: true as const, subject: null };
+    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : { ok: true as const, subject: null };
     if (!visitor.ok) c.header('HX-Trigger', 'help-assistant-token-invalid');
 
     const result = await deps.assistant.reply({

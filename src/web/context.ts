@@ -11,6 +11,8 @@ export type WebDeps = {
   defaultTenant: string;
   clock: () => Date;
   logger: Logger;
+  /** Longest accepted lifetime of a portal token, in seconds (PORTAL_TOKEN_MAX_LIFETIME). */
+  portalTokenMaxLifetime?: number;
   /** Notes searches that found nothing, for the editors' insights. */
   searchLog?: Pick<SearchLog, 'searched'>;
 };

@@ -13,8 +13,8 @@ import { ApiError } from './errors.ts';
 const CORS_OPTIONS: { allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge: number } = {
   /** The JSON API's verbs, and the preflight's. */
   allowMethods: ['GET', 'POST', 'OPTIONS'],
-  /** JSON bodies, the portal's visitor token, the visitor's language. */
-  allowHeaders: ['Content-Type', 'Authorization', 'Accept-Language'],
+  /** JSON bodies, the portal's visitor token, the visitor's language, the actions' idempotency key. */
+  allowHeaders: ['Content-Type', 'Authorization', 'Accept-Language', 'Idempotency-Key'],
   /** Readable by the caller: how long to wait after a 429. */
   exposeHeaders: ['Retry-After'],
   /** Seconds a browser may reuse a preflight answer. */

@@ -2,9 +2,15 @@
  * The editors' pages behind EDITOR_TOKEN: content status (which version serves, why the last change did
  * not load, what content:check says of the files now) and insights (unanswered questions, least helpful
  * entries, escalation per topic, as a page and as CSV). Without a configured token they do not exist.
+ *
+ * People sign in with a form that trades the token for a session cookie (HttpOnly, SameSite=Strict,
+ * Secure behind HTTPS); scripts send `Authorization: Bearer <token>`. The token never goes into a URL,
+ * where browser history, proxy logs and Referer headers would keep it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { checkContent, type CheckedFlow } from '../content/check.ts';
 import { formatProblem, LANGS } from '../content/types.ts';
@@ -31,12 +37,27 @@ export type EditorDeps = WebDeps & { store: Store; editor?: EditorOptions | unde
 
 const PERIODS = ['7d', '30d', '90d', '365d'];
 const DEFAULT_PERIOD = '30d';
+/** What a period may be made of (30d, 2w, 2025-01-31, 2025-01-31T08:00Z); it also names the CSV file. */
+const PERIOD_CHARS = /^[0-9A-Za-z:.-]{1,40}$/;
+
+/** The session cookie: scoped to the editor pages, signed with a key derived from EDITOR_TOKEN. */
+export const SESSION_COOKIE = 'editor_session';
+/** A session lasts a working day; changing EDITOR_TOKEN ends every session at once. */
+export const SESSION_SECONDS = 8 * 3600;
 
 /** Same time whatever the guess: hashing first gives equal lengths for timingSafeEqual. */
 export function sameToken(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+const sessionKey = (token: string) => createHash('sha256').update(`editor-session\u0000${token}`).digest('base64url');
+
+/** Behind HTTPS (directly, or as a proxy in front says) the cookie is sent over HTTPS only. */
+const overHttps = (c: Context<Env>) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+
+/** Where to go after signing in: an editor page of ours, never another site. */
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/editor\/[A-Za-z0-9._/?&=%-]*$/.test(next) && !next.startsWith('/editor/sign-') ? next : '/editor/status');
 
 export function editorPages(deps: EditorDeps) {
   const app = new Hono<Env>();
@@ -47,13 +68,63 @@ export function editorPages(deps: EditorDeps) {
     return c.html(eta.render(`editor/${view}`, data), status);
   };
 
+  /** Signed in by a valid session cookie, or a script's Authorization header. */
+  const signedIn = async (c: Context<Env>, token: string) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+    if (bearer) return sameToken(bearer, token);
+    const session = await getSignedCookie(c, sessionKey(token), SESSION_COOKIE);
+    return typeof session === 'string' && /^\d+$/.test(session) && Number(session) * 1000 > deps.clock().getTime();
+  };
+
+  const signInPage = (c: Context<Env>, next: string, message?: string) =>
+    render(c, 'sign-in', { title: 'Sign in', next, ...(message ? { message } : {}) }, 401);
+
   app.use(
     '*',
     createMiddleware<Env>(async (c, next) => {
-      const options = deps.editor;
-      if (!options?.token) return notFound(c, deps);
-      const given = c.req.query('token') ?? /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim() ?? '';
-      if (!given || !sameToken(given, options.token)) return render(c, 'denied', { title: 'Editor pages' }, 401);
+      if (!deps.editor?.token) return notFound(c, deps);
+      await next();
+    }),
+  );
+  // The sign-in and sign-out forms are checked against cross-site posts like every other form.
+  app.use('/sign-in', csrf());
+  app.use('/sign-out', csrf());
+
+  app.post('/sign-in', async (c) => {
+    const token = deps.editor!.token!;
+    const form = await c.req.parseBody();
+    const next = safeNext(form.next);
+    const given = typeof form.token === 'string' ? form.token.trim() : '';
+    if (!given || !sameToken(given, token)) return signInPage(c, next, 'That is not the editor token. Try again.');
+    const expires = Math.floor(deps.clock().getTime() / 1000) + SESSION_SECONDS;
+    await setSignedCookie(c, SESSION_COOKIE, String(expires), sessionKey(token), {
+      path: '/editor',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: overHttps(c),
+      maxAge: SESSION_SECONDS,
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(next, 303);
+  });
+
+  app.post('/sign-out', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/editor', secure: overHttps(c) });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/editor/sign-in', 303);
+  });
+
+  app.get('/sign-in', (c) => render(c, 'sign-in', { title: 'Sign in', next: safeNext(c.req.query('next')) }));
+
+  app.use(
+    '*',
+    createMiddleware<Env>(async (c, next) => {
+      if (!(await signedIn(c, deps.editor!.token!))) {
+        // A token in the address is not taken: it would stay in history and logs. Drop it from `next` too.
+        const url = new URL(c.req.url);
+        url.searchParams.delete('token');
+        return signInPage(c, safeNext(`${url.pathname}${url.search}`));
+      }
       await next();
     }),
   );
@@ -68,7 +139,7 @@ export function editorPages(deps: EditorDeps) {
     }));
     return render(c, 'status', {
       title: 'Content status',
-      token: c.req.query('token') ?? '',
+      signedIn: true,
       version: library.content.version,
       loadedAt: library.loadedAt,
       watching: options.watching,
@@ -86,7 +157,7 @@ export function editorPages(deps: EditorDeps) {
     const tenant = c.req.query('tenant') || deps.defaultTenant;
     const period = c.req.query('since') || DEFAULT_PERIOD;
     const now = deps.clock();
-    const since = parseSince(period, now);
+    const since = PERIOD_CHARS.test(period) ? parseSince(period, now) : undefined;
     if (!library.content.tenants.has(tenant)) return { error: `There is no tenant "${tenant}".` } as const;
     if (!since) return { error: `"${period}" is not a period: write 30d (days), 12h, 2w or a date like 2025-01-31.` } as const;
     const questions = deps.store.questions(tenant, since.toISOString());
@@ -99,18 +170,18 @@ export function editorPages(deps: EditorDeps) {
 
   app.get('/insights', (c) => {
     const x = reportOf(c);
-    const token = c.req.query('token') ?? '';
-    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error }, 400);
+    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
     const tenants = [...deps.library().content.tenants.keys()];
     const periods = PERIODS.includes(x.period) ? PERIODS : [x.period, ...PERIODS];
-    const csvUrl = `/editor/insights.csv?${new URLSearchParams({ tenant: x.tenant, since: x.period, token })}`;
-    return render(c, 'insights', { title: `Insights ${x.tenant}`, token, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, csvUrl });
+    const csvUrl = `/editor/insights.csv?${new URLSearchParams({ tenant: x.tenant, since: x.period })}`;
+    return render(c, 'insights', { title: `Insights ${x.tenant}`, signedIn: true, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, csvUrl });
   });
 
   app.get('/insights.csv', (c) => {
     const x = reportOf(c);
-    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error }, 400);
+    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
     c.header('Cache-Control', 'no-store');
+    // Both parts were checked above (a known tenant, a period of PERIOD_CHARS): nothing can break the header.
     c.header('Content-Disposition', `attachment; filename="insights-${x.tenant}-${x.period}.csv"`);
     return c.body(reportCsv(x.report), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });

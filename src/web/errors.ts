@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'sign_in_required'
   | 'unknown_action'
   | 'action_rejected'
-  | 'backend_unavailable';
+  | 'backend_unavailable'
+  | 'unsupported_media_type'
+  | 'idempotency_key_reused'
+  | 'storage_unavailable'
+  | 'not_ready';
 
 export class ApiError extends HTTPException {
   constructor(

@@ -97,7 +97,7 @@ export function notFound(c: Context<Env>, deps: WebDeps, known?: PageContext) {
 }
 
 /** A 500 page that says sorry and nothing about the cause. */
-export function errorPage(c: Context<Env>, deps: WebDeps, status: 400 | 403 | 429 | 500 = 500, textKey = 'help.errorText') {
+export function errorPage(c: Context<Env>, deps: WebDeps, status: 400 | 403 | 429 | 500 | 503 = 500, textKey = 'help.errorText') {
   const ctx = pageOfPath(c, deps);
   const t = (k: string) => ctx.library.t(ctx.lang, k);
   return c.html(renderPage('error', ctx, { heading: t('help.errorTitle'), text: t(textKey) }), status);

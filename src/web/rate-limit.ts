@@ -1,5 +1,5 @@
 /**
- * Rate limits: a token bucket per client address on every route but /healthz and /static, per
+ * Rate limits: a token bucket per client address on every route but /healthz, /readyz and /static, per
  * conversation on chat turns (API and chat form), and per account identifier (e-mail, insured number,
  * token subject) on /api/actions, so nobody floods a person with codes or the assistant with turns.
  * Over the limit: 429 with Retry-After, the contract's JSON error on the API, a friendly page in the UI.
@@ -115,7 +115,7 @@ export function rateLimits(deps: Deps) {
 
   return createMiddleware<Env>(async (c, next) => {
     const path = c.req.path;
-    if (path === '/healthz' || path.startsWith('/healthz/') || path.startsWith('/static/')) return next();
+    if (path === '/healthz' || path.startsWith('/healthz/') || path === '/readyz' || path.startsWith('/static/')) return next();
     const now = deps.clock().getTime();
 
     const client = clientAddress(c, options.trustProxy);
@@ -141,7 +141,7 @@ export function rateLimits(deps: Deps) {
         }
         const authorization = c.req.header('authorization');
         if (authorization && tenant) {
-          const visitor = await visitorFrom(authorization, tenant, deps.portalTokenSecret);
+          const visitor = await visitorFrom(authorization, tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
           if (visitor.ok && visitor.subject) keys.add(`subject:${tenant}:${visitor.subject}`);
         }
         const r = firstRefusal([...keys].map((k) => () => perAccount.take(k, now)));

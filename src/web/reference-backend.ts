@@ -93,7 +93,7 @@ export function referenceBackendApp(deps: ReferenceBackendDeps) {
         : { status: 503, body: { code: 'unavailable' } };
     // A failure is not kept, so the same key can be tried again.
     if (answer.status !== 503) {
-      deps.store.recordAction({ tenant: request.tenant, action, idempotencyKey: scope, subject: request.subject, result: { action, hash, answer } satisfies Recorded, createdAt: deps.clock().toISOString() });
+      deps.store.recordAction({ tenant: request.tenant, action, idempotencyKey: scope, subject: request.subject, paramsHash: hash, result: { action, hash, answer } satisfies Recorded, createdAt: deps.clock().toISOString() });
     }
     deps.logger.info({ action, tenant: request.tenant, status: answer.status, durationMs: Math.round(performance.now() - started) }, 'action');
     return answer;

@@ -7,6 +7,8 @@ import { buildApp, escapeHtml, ROOT, type TestApp } from '../helpers/app.ts';
 
 const TOKEN = 'correct horse battery staple';
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
+/** How scripts sign in: the token in a header, never in the address. */
+const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } };
 
 describe('editor pages without EDITOR_TOKEN', () => {
   let app: TestApp;
@@ -45,22 +47,24 @@ describe('editor pages with EDITOR_TOKEN', () => {
   });
 
   it.each([
-    ['no token', '/editor/status'],
-    ['a wrong token', `/editor/status${q({ token: 'guess' })}`],
-    ['a token that is one letter short', `/editor/status${q({ token: TOKEN.slice(0, -1) })}`],
-    ['a wrong token on insights', `/editor/insights${q({ token: 'guess' })}`],
-    ['a wrong token on the CSV', `/editor/insights.csv${q({ token: 'guess' })}`],
-  ])('answer %s with a friendly 401 page', async (_what, path) => {
-    const res = await app.app.request(path);
+    ['no token', '/editor/status', {}],
+    ['a wrong token', '/editor/status', { authorization: 'Bearer guess' }],
+    ['a token that is one letter short', '/editor/status', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }],
+    ['a wrong token on insights', '/editor/insights', { authorization: 'Bearer guess' }],
+    ['a wrong token on the CSV', '/editor/insights.csv', { authorization: 'Bearer guess' }],
+    ['the right token in the address (it would stay in history and proxy logs)', `/editor/status${q({ token: TOKEN })}`, {}],
+  ])('answer %s with the sign-in page (401)', async (_what, path, headers) => {
+    const res = await app.app.request(path, { headers });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain('Open them with the editor link');
+    expect(html).toContain('<form method="post" action="/editor/sign-in">');
     expect(html).not.toContain(TOKEN);
+    expect(html).not.toContain(encodeURIComponent(TOKEN));
   });
 
   it('shows the content status: version, load time, tenants, and no problems', async () => {
-    const res = await app.app.request(`/editor/status${q({ token: TOKEN })}`);
+    const res = await app.app.request('/editor/status', AUTH);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
@@ -83,7 +87,7 @@ describe('editor pages with EDITOR_TOKEN', () => {
     const good = readFileSync(file, 'utf8');
     try {
       writeFileSync(file, `${good.trimEnd()}\n\nRufen Sie uns an: 0800815416.\n`);
-      const html = await (await app.app.request(`/editor/status${q({ token: TOKEN })}`)).text();
+      const html = await (await app.app.request('/editor/status', AUTH)).text();
       expect(html).toContain('1 error');
       expect(html).toMatch(/login-code-card\.de\.md:\d+: phone number &quot;0800815416&quot; should be written like/);
       expect((await app.app.request('/kpt/de/faq/login-code-card')).status).toBe(200);
@@ -93,7 +97,7 @@ describe('editor pages with EDITOR_TOKEN', () => {
   });
 
   it('shows insights for a tenant and period, with the figures of the log', async () => {
-    const res = await app.app.request(`/editor/insights${q({ tenant: 'kpt', since: '30d', token: TOKEN })}`);
+    const res = await app.app.request(`/editor/insights${q({ tenant: 'kpt', since: '30d' })}`, AUTH);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<h1>Insights: kpt</h1>');
@@ -101,26 +105,27 @@ describe('editor pages with EDITOR_TOKEN', () => {
     expect(html).toContain(`<td>1</td><td>fr</td><td>${escapeHtml('quel temps fera-t-il demain à Berne ?')}</td>`);
     expect(html).toMatch(/<code>login-code-card<\/code><br>.+<\/td><td>0<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>0%<\/td>/);
     expect(html).toContain('<tr><td>(no topic)</td><td>2</td><td>1</td><td>50%</td></tr>');
-    expect(html).toContain(`href="/editor/insights.csv?tenant=kpt&amp;since=30d&amp;token=${encodeURIComponent(TOKEN).replace(/%20/g, '+')}"`);
+    expect(html).toContain('href="/editor/insights.csv?tenant=kpt&amp;since=30d"');
+    expect(html).not.toContain('token=');
   });
 
   it('shows the default tenant and 30 days when none are given', async () => {
-    const html = await (await app.app.request(`/editor/insights${q({ token: TOKEN })}`)).text();
+    const html = await (await app.app.request('/editor/insights', AUTH)).text();
     expect(html).toContain('<h1>Insights: atupri</h1>');
     expect(html).toContain('<option value="30d" selected>');
   });
 
   it('refuses an unknown tenant or period with a page that says why', async () => {
-    const tenant = await app.app.request(`/editor/insights${q({ tenant: 'acme', token: TOKEN })}`);
+    const tenant = await app.app.request(`/editor/insights${q({ tenant: 'acme' })}`, AUTH);
     expect(tenant.status).toBe(400);
     expect(await tenant.text()).toContain('There is no tenant &quot;acme&quot;.');
-    const since = await app.app.request(`/editor/insights.csv${q({ tenant: 'kpt', since: 'lately', token: TOKEN })}`);
+    const since = await app.app.request(`/editor/insights.csv${q({ tenant: 'kpt', since: 'lately' })}`, AUTH);
     expect(since.status).toBe(400);
     expect(await since.text()).toContain('is not a period');
   });
 
   it('exports the same report as CSV', async () => {
-    const res = await app.app.request(`/editor/insights.csv${q({ tenant: 'kpt', since: '7d', token: TOKEN })}`);
+    const res = await app.app.request(`/editor/insights.csv${q({ tenant: 'kpt', since: '7d' })}`, AUTH);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="insights-kpt-7d.csv"');
@@ -128,6 +133,76 @@ describe('editor pages with EDITOR_TOKEN', () => {
     expect(lines[0]).toBe('section,tenant,lang,item,title,count,helpful,not_helpful,not_related,did_not_answer,escalated,rate');
     expect(lines).toContain('unanswered,kpt,fr,quel temps fera-t-il demain à Berne ?,,1,,,,,,');
     expect(lines).toContain('escalation,kpt,,(no topic),,2,,,,,1,0.500');
+  });
+});
+
+describe('editor sign-in', () => {
+  let app: TestApp;
+  beforeAll(() => {
+    app = buildApp({ EDITOR_TOKEN: TOKEN });
+  });
+  afterAll(() => app.dispose());
+
+  const signIn = (token: string, init: { origin?: string; next?: string; url?: string } = {}) =>
+    app.app.request(init.url ?? 'http://localhost/editor/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: init.origin ?? 'http://localhost' },
+      body: new URLSearchParams({ token, next: init.next ?? '/editor/insights?tenant=kpt' }).toString(),
+    });
+  const cookieOf = (res: Response) => res.headers.get('set-cookie')?.split(';')[0] ?? '';
+
+  it('trades the token for an HttpOnly, SameSite=Strict session cookie and leads back to the page asked for', async () => {
+    const res = await signIn(TOKEN);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/editor/insights?tenant=kpt');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^editor_session=/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).toContain('Path=/editor');
+    expect(cookie).not.toContain('Secure');
+    expect(cookie).not.toContain(TOKEN);
+    const page = await app.app.request('/editor/insights?tenant=kpt', { headers: { cookie: cookieOf(res) } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<h1>Insights: kpt</h1>');
+    // No link or form on the page carries the token.
+    expect(html).not.toContain('token=');
+    expect(html).not.toContain('name="token"');
+  });
+
+  it('sets a Secure cookie behind HTTPS', async () => {
+    const res = await signIn(TOKEN, { url: 'https://help.example.ch/editor/sign-in', origin: 'https://help.example.ch' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toContain('Secure');
+  });
+
+  it('refuses a wrong token, a forged cookie and an expired session', async () => {
+    const wrong = await signIn('guess');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await wrong.text()).toContain('That is not the editor token.');
+    const forged = await app.app.request('/editor/status', { headers: { cookie: 'editor_session=99999999999.AAAA' } });
+    expect(forged.status).toBe(401);
+    // A signature is over the expiry: changing it breaks the signature.
+    const real = cookieOf(await signIn(TOKEN));
+    const stretched = real.replace(/=(\d+)\./, (_m, exp: string) => `=${Number(exp) + 86_400}.`);
+    expect((await app.app.request('/editor/status', { headers: { cookie: stretched } })).status).toBe(401);
+  });
+
+  it('refuses a sign-in posted from another site (CSRF) and never leads off-site after signing in', async () => {
+    expect((await signIn(TOKEN, { origin: 'https://evil.example' })).status).toBe(403);
+    const res = await signIn(TOKEN, { next: 'https://evil.example/' });
+    expect(res.headers.get('location')).toBe('/editor/status');
+    const protocolRelative = await signIn(TOKEN, { next: '//evil.example/editor/' });
+    expect(protocolRelative.headers.get('location')).toBe('/editor/status');
+  });
+
+  it('signs out', async () => {
+    const cookie = cookieOf(await signIn(TOKEN));
+    const out = await app.app.request('http://localhost/editor/sign-out', { method: 'POST', headers: { cookie, origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^editor_session=;.*Max-Age=0/);
   });
 });
 

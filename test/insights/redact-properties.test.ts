@@ -1,0 +1,193 @@
+/**
+ * Property tests of the redaction: generated personal data (names, Swiss addresses, e-mail addresses
+ * written plainly or disguised, passwords, IBANs, dates of birth) inside questions in French, German and
+ * Italian never reaches the question log, the editors' insights or the CSV export.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redact } from '../../src/insights/redact.ts';
+import { buildApp } from '../helpers/app.ts';
+
+type Lang = 'fr' | 'de' | 'it';
+
+const FIRST = ['Anna', 'Hans', 'Jürg', 'Ursula', 'Reto', 'Céline', 'François', 'Léa', 'Jean-Luc', 'Giulia', 'Marco', 'Chiara', 'Luca', 'Francesca', 'Noémie', 'Beat', 'Nina', 'Elias', 'Zoë', "D'Arcy"];
+const LAST = ['Meier', 'Müller', 'Rossi', 'Bernasconi', 'Dubois', 'Favre', 'Schneider', 'Rochat', 'Keller', 'Brunner', 'Huber', 'Gerber', 'Fontana', 'Pellegrini', 'Zürcher', 'Da Silva', 'Rüegg', 'Chappuis'];
+const TOWNS = ['Zürich', 'Lausanne', 'Genève', 'Lugano', 'Bern', 'St. Gallen', 'La Chaux-de-Fonds', 'Bellinzona', 'Fribourg', 'Winterthur', 'Sion', 'Chur'];
+const STREET_ROOTS = ['Bahnhof', 'Kirch', 'Rosen', 'Linden', 'Dorf', 'Sonnen', 'Berg', 'Haupt', 'Schul', 'Wiesen'];
+const MONTHS: Record<Lang, string[]> = {
+  fr: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  de: ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'],
+  it: ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'],
+};
+
+const lang = fc.constantFrom<Lang>('fr', 'de', 'it');
+const first = fc.constantFrom(...FIRST);
+const last = fc.constantFrom(...LAST);
+
+/** A name and the words that must not survive. */
+const name = (l: Lang) =>
+  fc.record({ first, last, full: fc.boolean(), lower: fc.boolean() }).chain(({ first, last, full, lower }) => {
+    const words = full ? [first, last] : [first];
+    // Phrases that always introduce a name take it in any case; "je suis", "ich bin", "sono" only capitalised.
+    const always = { fr: ["je m'appelle", 'Je m’appelle', 'mon nom est'], de: ['ich heisse', 'Ich heiße', 'mein Name ist'], it: ['mi chiamo', 'Mi chiamo'] }[l];
+    const capitalised = { fr: ['je suis', 'Bonjour, je suis'], de: ['ich bin', 'Grüezi, hier ist', 'Hier ist'], it: ['sono', 'Buongiorno, sono'] }[l];
+    return fc.oneof(
+      fc.constantFrom(...always).map((intro) => ({ text: `${intro} ${(lower ? words.map((w) => w.toLowerCase()) : words).join(' ')}`, secrets: lower ? words.map((w) => w.toLowerCase()) : words })),
+      fc.constantFrom(...capitalised).map((intro) => ({ text: `${intro} ${words.join(' ')}`, secrets: words })),
+    );
+  });
+
+const postcode = fc.integer({ min: 1000, max: 9699 }).map(String);
+const houseNumber = fc.tuple(fc.integer({ min: 1, max: 240 }), fc.constantFrom('', '', 'a', 'b')).map(([n, x]) => `${n}${x}`);
+
+const address = (l: Lang) =>
+  fc.record({ root: fc.constantFrom(...STREET_ROOTS), surname: last, n: houseNumber, code: postcode, town: fc.constantFrom(...TOWNS), withTown: fc.boolean(), numberFirst: fc.boolean() }).map(({ root, surname, n, code, town, withTown, numberFirst }) => {
+    const street = {
+      de: `${root}${['strasse', 'weg', 'gasse', 'platz'][n.length % 4]}`,
+      fr: [`rue ${surname}`, `chemin des ${surname}`, `avenue de la Gare`, `route de ${town.split(' ')[0]}`][n.length % 4]!,
+      it: [`via ${surname}`, `viale ${root}`, `piazza ${surname}`, `via della ${surname}`][n.length % 4]!,
+    }[l];
+    const place = withTown ? `, ${code} ${town}` : '';
+    const text = l === 'fr' && numberFirst ? `${n}, ${street}${place}` : `${street} ${n}${place}`;
+    return { text, secrets: [street, ...(withTown ? [code] : [])] };
+  });
+
+const localPart = fc.tuple(first, last, fc.integer({ min: 0, max: 99 }), fc.constantFrom('.', '_', '', '-')).map(([f, l, n, sep]) =>
+  `${f}${sep}${l}${n ? n : ''}`.toLowerCase().normalize('NFD').replace(/[^a-z0-9._-]/g, ''),
+);
+const email = fc
+  .record({
+    local: localPart,
+    domain: fc.constantFrom('example', 'bluewin', 'gmx', 'hispeed', 'sunrise-mail', 'post'),
+    tld: fc.constantFrom('ch', 'com', 'net', 'li'),
+    at: fc.constantFrom('@', '(at)', ' (at) ', ' at ', '[at]', ' [at] ', ' @ '),
+    dot: fc.constantFrom('.', '.', ' dot ', '[dot]', '(punkt)', ' point '),
+  })
+  .map(({ local, domain, tld, at, dot }) => ({ text: `${local}${at}${domain}${dot}${tld}`, secrets: [local] }));
+
+const password = (l: Lang) =>
+  fc
+    .tuple(fc.stringMatching(/^[A-Za-z]{3,8}$/), fc.stringMatching(/^[0-9!#$%&*+]{1,4}$/), fc.stringMatching(/^[A-Za-z0-9]{0,4}$/))
+    .map(([a, b, c]) => `${a}${b}${c}`)
+    .chain((pw) =>
+      fc.constantFrom(...{ fr: ['mon mot de passe est', 'mot de passe :', 'Mot de passe'], de: ['mein Passwort ist', 'Passwort:', 'das Passwort lautet'], it: ['la mia password è', 'password:', 'Password'] }[l]).map((intro) => ({
+        text: `${intro} ${pw}`,
+        secrets: [pw],
+      })),
+    );
+
+const iban = fc
+  .tuple(fc.constantFrom('CH', 'DE', 'LI', 'FR'), fc.stringMatching(/^[0-9]{2}$/), fc.stringMatching(/^[0-9]{17}$/), fc.boolean())
+  .map(([country, check, digits, grouped]) => {
+    const raw = `${country}${check}${digits}`;
+    return { text: grouped ? raw.replace(/(.{4})/g, '$1 ').trim() : raw, secrets: [digits.slice(0, 8), digits.slice(-8)] };
+  });
+
+const birthDate = (l: Lang) =>
+  fc.record({ d: fc.integer({ min: 1, max: 28 }), m: fc.integer({ min: 1, max: 12 }), y: fc.integer({ min: 1930, max: 2015 }), form: fc.nat(2), intro: fc.boolean() }).map(({ d, m, y, form, intro }) => {
+    const pad = (x: number) => String(x).padStart(2, '0');
+    const date = [`${pad(d)}.${pad(m)}.${y}`, `${d}${l === 'de' ? '.' : ''} ${MONTHS[l][m - 1]} ${y}`, `${d}/${m}/${y}`][form]!;
+    const lead = intro ? { fr: 'je suis née le', de: 'geboren am', it: 'sono nato il' }[l] : { fr: 'ma date:', de: 'Datum:', it: 'data:' }[l];
+    return { text: `${lead} ${date}`, secrets: [date, String(y)] };
+  });
+
+/** A question in one language with one to four pieces of personal data in it. */
+const question = lang.chain((l) =>
+  fc.array(fc.oneof(name(l), address(l), email, password(l), iban, birthDate(l)), { minLength: 1, maxLength: 4 }).map((pieces) => {
+    const frame = { fr: ['Bonjour, ', ", j'ai une question sur ma franchise."], de: ['Grüezi, ', ', ich habe eine Frage zur Franchise.'], it: ['Buongiorno, ', ', ho una domanda sulla franchigia.'] }[l];
+    return { lang: l, text: `${frame[0]}${pieces.map((p) => p.text).join(', ')}${frame[1]}`, secrets: pieces.flatMap((p) => p.secrets) };
+  }),
+);
+
+/** A secret is gone when it is not there as a word, written as it was typed ("Mia" the name, not "mia" = my). */
+function leaked(out: string, secrets: string[]): string[] {
+  return secrets.filter((s) => {
+    const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(out);
+  });
+}
+
+describe('redact, with generated personal data', () => {
+  it('leaves none of it in the text, in French, German and Italian', () => {
+    fc.assert(
+      fc.property(question, (q) => {
+        const out = redact(q.text);
+        expect(leaked(out, q.secrets), `${q.text}\n→ ${out}`).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+
+  it('keeps the question around it', () => {
+    fc.assert(
+      fc.property(question, (q) => {
+        const out = redact(q.text);
+        expect(out).toMatch(/franchise\.|Franchise\.|franchigia\./);
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it.each([
+    ['Ich bin Hans Meier', 'Ich bin [name]'],
+    ['Sono Giulia Rossi', 'Sono [name]'],
+    ['Hier ist Ursula Keller, guten Tag', 'Hier ist [name], guten Tag'],
+    ['anna.muster(at)example.ch', '[email]'],
+    ['schreiben Sie an anna.muster at example dot ch', 'schreiben Sie an [email]'],
+    ['Bahnhofstrasse 12, 8001 Zürich', '[address]'],
+    ['12, rue du Lac, 1200 Genève', '[address]'],
+    ['via Nassa 5, 6900 Lugano', '[address]'],
+    ['mon mot de passe est Sommer2024!', 'mon mot de passe est [password]'],
+    ['Passwort: sonnenschein', 'Passwort: [password]'],
+    ['IBAN DE89 3704 0044 0532 0130 00', 'IBAN [iban]'],
+    ['né le 12.03.1985', 'né le [date]'],
+    ['Geburtsdatum 3. März 1990', 'Geburtsdatum [date]'],
+    ['nata il 4 maggio 1977', 'nata il [date]'],
+  ])('the findings: %s', (text, out) => {
+    expect(redact(text)).toBe(out);
+  });
+
+  it.each([
+    'Ich bin Kunde seit 2010 und möchte die Franchise ändern',
+    "j'ai oublié mon mot de passe",
+    'mot de passe oublié',
+    'mon mot de passe est incorrect',
+    'Passwort vergessen?',
+    'je suis bloqué depuis hier',
+    'via le portail, 2 fois',
+    'Puis-je passer à la franchise de 2500 francs au 1er janvier 2027 ?',
+    'Kann ich die Franchise per 1. Januar 2027 ändern?',
+    'sono bloccato, la password non funziona',
+  ])('leaves an ordinary question as it is: %s', (text) => {
+    expect(redact(text)).toBe(text);
+  });
+});
+
+describe('the question log and the insights, with generated personal data', () => {
+  const t = buildApp({ EDITOR_TOKEN: 'editor-token-for-redaction' });
+  afterAll(() => t.dispose());
+
+  it('keep none of it, from the chat or the search', async () => {
+    const seen: { secrets: string[] }[] = [];
+    await fc.assert(
+      fc.asyncProperty(question, async (q) => {
+        seen.push(q);
+        const chat = await t.app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'atupri', lang: q.lang, message: q.text.slice(0, 1000) }) });
+        expect(chat.status).toBe(200);
+        const search = await t.app.request(`/api/search?${new URLSearchParams({ tenant: 'kpt', lang: q.lang, q: q.text.slice(0, 200) })}`);
+        expect(search.status).toBe(200);
+      }),
+      { numRuns: 40 },
+    );
+    const logged = [...t.store.questions('atupri', '2000-01-01'), ...t.store.questions('kpt', '2000-01-01')].map((x) => x.question).join('\n');
+    expect(logged.length).toBeGreaterThan(0);
+    const auth = { headers: { authorization: 'Bearer editor-token-for-redaction' } };
+    const csv = await (await t.app.request('/editor/insights.csv?tenant=atupri&since=1d', auth)).text();
+    const page = await (await t.app.request('/editor/insights?tenant=kpt&since=1d', auth)).text();
+    for (const q of seen) {
+      expect(leaked(logged, q.secrets)).toEqual([]);
+      expect(leaked(csv, q.secrets)).toEqual([]);
+      expect(leaked(page, q.secrets)).toEqual([]);
+    }
+  }, 120_000);
+});
