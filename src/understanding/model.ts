@@ -118,6 +118,7 @@ function buildTenantModel(content: Content, search: SearchService, flows: Readon
   // Which FAQ entry a flow acts on: the one its trigger phrasings find first, most often.
   const entryOf = new Map<string, string>();
   const handlerOf = new Map<string, { flow: string; step?: string }>();
+  const claims = new Map<string, { flow: string; votes: number }>();
   for (const def of flows.values()) {
     if (!offered(def.id)) continue;
     const votes = new Map<string, number>();
@@ -130,9 +131,23 @@ function buildTenantModel(content: Content, search: SearchService, flows: Readon
         }
       }
     }
-    const main = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const ranked = [...votes].sort((a, b) => b[1] - a[1]);
+    const main = ranked[0]?.[0];
     if (main) entryOf.set(def.id, main);
-    if (main && !def.entryPoints?.[main]) handlerOf.set(main, { flow: def.id });
+    // Every entry that several of the flow's phrasings find first is about what the flow does ("carte de
+    // code perdue" finds the entry on code cards): the two answer the same subject.
+    for (const [entry, n] of ranked) {
+      if (n < 2 || def.entryPoints?.[entry]) continue;
+      const claimed = claims.get(entry);
+      if (!claimed || claimed.votes < n) {
+        claims.set(entry, { flow: def.id, votes: n });
+        handlerOf.set(entry, { flow: def.id });
+      }
+    }
+  }
+  // Declared entry points win over what the votes found, and name the step.
+  for (const def of flows.values()) {
+    if (!offered(def.id)) continue;
     for (const [entry, step] of Object.entries(def.entryPoints ?? {})) handlerOf.set(entry, { flow: def.id, step });
   }
   const retrieve = (text: string, lang: Lang) => {
