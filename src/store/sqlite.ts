@@ -58,7 +58,7 @@ export function tryOpenSqliteStore(file: string): OpenResult {
 
 class ForeignDatabaseError extends Error {}
 
-/** Tables that only this service creates: a database holding tables but none of these belongs to something else. */
+/** A table only this service creates: a database that holds tables but not this one belongs to something else. */
 const OWN_TABLE = 'conversations';
 
 export function openSqliteStore(file: string): Store {
