@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { ActionService } from '../actions/service.ts';
 import type { Lang } from '../content/types.ts';
 import { redact } from '../insights/redact.ts';
+import { fold } from '../search/fold.ts';
+import { DECISION } from '../understanding/decide.ts';
 import type { Library } from '../library.ts';
 import type { Conversation, Store } from '../store/types.ts';
 import { handleTurn, type TurnInput } from './engine.ts';
@@ -130,6 +132,16 @@ export function createAssistant(deps: {
         const action = Object.hasOwn(conversation.state.offered, req.input.choice) ? conversation.state.offered[req.input.choice] : undefined;
         if (action?.do === 'feedback') {
           deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
+        }
+        // The visitor showed which entry their wording meant: a suggested alternate for editors.
+        const asked = conversation.state.asked;
+        const pickedFromDidYouMean = action?.do === 'faq' && conversation.state.lastReply?.kind === 'clarify';
+        const guessRatedHelpful = action?.do === 'feedback' && action.helpful && asked?.entry === action.id && (asked.p ?? 1) < DECISION.learnBelow;
+        if (asked && action && (pickedFromDidYouMean || guessRatedHelpful) && 'id' in action) {
+          const phrasing = redact(asked.text).replace(/\s+/g, ' ').trim().slice(0, 200);
+          const entry = tc.entries[lang].find((e) => e.id === action.id);
+          const known = entry && [entry.question, ...entry.alternates].some((x) => fold(x).trim() === fold(phrasing));
+          if (entry && phrasing && !known) deps.store.addSuggestion({ tenant: req.tenant, lang, entryId: entry.id, phrasing, at: now.toISOString() });
         }
       }
 

@@ -246,6 +246,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   const route = async (message: string): Promise<TurnResult> => {
     const u = understand(message);
+    state.asked = { text: message, entry: u.kind === 'answer' ? u.entry : null, p: u.kind === 'answer' ? u.p : null };
     switch (u.kind) {
       case 'answer': {
         const e = entry(u.entry);

@@ -47,6 +47,8 @@ export type ConversationState = {
   misses: number;
   runs: number;
   lastEntry: string | null;
+  /** The last question typed, what it was answered with and how sure: to learn from the visitor's next press. */
+  asked?: { text: string; entry: string | null; p: number | null } | null;
   /** The subject named with a wish for a person (an FAQ category), carried into the contact form. */
   contactTopic?: string | null;
   /** The signed-in person the conversation belongs to, once known; others may not continue it. */

@@ -70,7 +70,7 @@ export function loadContent(dir: string): LoadResult {
   const understanding = Object.fromEntries(
     LANGS.map((l) => {
       const path = join(dir, 'understanding', `${l}.yaml`);
-      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], wrappers: [] }];
+      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], wrappers: [], about: [] }];
     }),
   ) as Localized<Teaching>;
 

@@ -71,6 +71,7 @@ export const understandingSchema = z
     act: z.array(z.string().trim().min(1)).default([]),
     fact: z.array(z.string().trim().min(1)).default([]),
     wrappers: z.array(z.string().regex(/\{q\}/, 'a wrapper holds {q} where the question goes')).default([]),
+    about: z.array(z.string().trim().min(1)).default([]),
   })
   .strict();
 

@@ -57,7 +57,15 @@ export type Intents = Localized<Record<IntentName, string[]>>;
  * Examples per language that teach understanding what the FAQ cannot: questions we do not answer,
  * generic wishes to act versus questions for a fact, and what people write around a question.
  */
-export type Teaching = { outOfScope: string[]; act: string[]; fact: string[]; /** Each holds "{q}". */ wrappers: string[] };
+export type Teaching = {
+  outOfScope: string[];
+  act: string[];
+  fact: string[];
+  /** Each holds "{q}". */
+  wrappers: string[];
+  /** Words that introduce a subject ("au sujet de"): a clause starts there. */
+  about: string[];
+};
 
 /** Per tenant and language: flow id → phrases that start it. */
 export type Triggers = Localized<Record<string, string[]>>;

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage } from './types.ts';
+import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage, type Suggestion } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS feedback (
   reason TEXT, source TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS feedback_tenant_at ON feedback(tenant, at);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS suggestions (
+  tenant TEXT NOT NULL, lang TEXT NOT NULL, entry_id TEXT NOT NULL, phrasing TEXT NOT NULL, count INTEGER NOT NULL,
+  last_at TEXT NOT NULL, PRIMARY KEY (tenant, lang, entry_id, phrasing));
 `;
 
 export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
@@ -134,6 +137,11 @@ function storeOn(db: Database.Database, file: string): Store {
     feedback: db.prepare('SELECT * FROM feedback WHERE tenant = ? AND at >= ? ORDER BY id'),
     purgeQuestions: db.prepare('DELETE FROM question_log WHERE at < ?'),
     purgeFeedback: db.prepare('DELETE FROM feedback WHERE at < ?'),
+    purgeSuggestions: db.prepare('DELETE FROM suggestions WHERE last_at < ?'),
+    addSuggestion: db.prepare(
+      'INSERT INTO suggestions (tenant, lang, entry_id, phrasing, count, last_at) VALUES (@tenant, @lang, @entryId, @phrasing, 1, @at) ON CONFLICT(tenant, lang, entry_id, phrasing) DO UPDATE SET count = count + 1, last_at = excluded.last_at',
+    ),
+    suggestions: db.prepare('SELECT * FROM suggestions WHERE tenant = ? ORDER BY count DESC, last_at DESC'),
     getKv: db.prepare('SELECT value FROM kv WHERE key = ?'),
     setKv: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     probe: db.prepare("INSERT INTO kv (key, value) VALUES ('probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
@@ -251,8 +259,20 @@ function storeOn(db: Database.Database, file: string): Store {
         source: r.source as Feedback['source'],
         at: r.at as string,
       })),
+    addSuggestion(x) {
+      q.addSuggestion.run({ tenant: x.tenant, lang: x.lang, entryId: x.entryId, phrasing: x.phrasing, at: x.at });
+    },
+    suggestions: (tenant) =>
+      (q.suggestions.all(tenant) as Row[]).map((r) => ({
+        tenant: r.tenant as string,
+        lang: r.lang as Suggestion['lang'],
+        entryId: r.entry_id as string,
+        phrasing: r.phrasing as string,
+        count: r.count as number,
+        lastAt: r.last_at as string,
+      })),
     purgeBefore(before) {
-      return q.purgeQuestions.run(before).changes + q.purgeFeedback.run(before).changes;
+      return q.purgeQuestions.run(before).changes + q.purgeFeedback.run(before).changes + q.purgeSuggestions.run(before).changes;
     },
     getJson<T>(key: string) {
       const r = q.getKv.get(key) as { value: string } | undefined;
@@ -288,7 +308,7 @@ function storeOn(db: Database.Database, file: string): Store {
 
   // Every database call: a SQLite failure becomes StoreUnavailableError (503 at the edge, never an
   // acknowledgement), and a write first checks that the file it goes to is still the one on disk.
-  const WRITES = new Set<keyof Store>(['saveConversation', 'appendMessages', 'saveContactRequest', 'recordAction', 'addOutbox', 'logQuestion', 'addFeedback', 'purgeBefore', 'setJson']);
+  const WRITES = new Set<keyof Store>(['saveConversation', 'appendMessages', 'saveContactRequest', 'recordAction', 'addOutbox', 'logQuestion', 'addFeedback', 'addSuggestion', 'purgeBefore', 'setJson']);
   const guarded = { ...store };
   for (const name of Object.keys(store) as (keyof Store)[]) {
     if (name === 'probe' || name === 'close') continue;

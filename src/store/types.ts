@@ -54,6 +54,12 @@ export type QuestionLog = {
 
 export type Feedback = { tenant: string; lang: Lang; entryId: string; helpful: boolean; reason: string | null; source: 'chat' | 'page'; at: string };
 
+/**
+ * A visitor's phrasing that found an entry only through the visitor (picked from "did you mean", or an
+ * unsure answer rated helpful): a suggested alternate for editors, counted, redacted, never applied by itself.
+ */
+export type Suggestion = { tenant: string; lang: Lang; entryId: string; phrasing: string; count: number; lastAt: string };
+
 export interface Store {
   getConversation(id: string): Conversation | undefined;
   saveConversation(c: Conversation): void;
@@ -77,7 +83,11 @@ export interface Store {
   questions(tenant: string, since: string): QuestionLog[];
   addFeedback(f: Feedback): void;
   feedback(tenant: string, since: string): Feedback[];
-  /** Deletes question logs and feedback older than the date; returns how many rows went. */
+  /** Counts one more visitor for a suggested alternate (redacted before it gets here). */
+  addSuggestion(s: Omit<Suggestion, 'count' | 'lastAt'> & { at: string }): void;
+  /** Suggested alternates of a tenant, most asked first. */
+  suggestions(tenant: string): Suggestion[];
+  /** Deletes question logs, feedback and suggestions older than the date; returns how many rows went. */
   purgeBefore(before: string): number;
 
   /** A key/value table for small pieces of state, such as the demo accounts. */

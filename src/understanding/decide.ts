@@ -18,10 +18,17 @@ export const DECISION = {
   margin: 0.05,
   /** A person asked for in any sentence of the message, at this probability, escalates. */
   contact: 0.5,
+  /** ...and in a clause cut out of a sentence ("rappelez-moi", "c'est pour ma franchise"). */
+  contactInClause: 0.8,
   /** Candidates offered by "did you mean" are at least this likely (at most three). */
   candidate: 0.04,
   /** Within the share of our subjects, how much the classifier says which one (the rest: the search). */
   classifierShare: 0.5,
+  /**
+   * An answer less likely than this was a guess on wording the model had not learned: rated helpful, the
+   * visitor's phrasing becomes a suggested alternate for editors.
+   */
+  learnBelow: 0.6,
   /** Small talk only in short messages: a greeting before a question is politeness. */
   smalltalkWords: 6,
 } as const;
@@ -29,7 +36,7 @@ export const DECISION = {
 export type Candidate = { label: Label; p: number };
 
 export type Decision =
-  | { kind: 'answer'; entry: string; others: string[]; /** The flow that does what the answer describes. */ offer?: { flow: string; step?: string } }
+  | { kind: 'answer'; entry: string; others: string[]; /** The subject's probability. */ p: number; /** The flow that does what the answer describes. */ offer?: { flow: string; step?: string } }
   | { kind: 'flow'; flow: string; step?: string; /** The entry the message was closest to, if any. */ entry?: string }
   | { kind: 'contact'; /** The subject named with the wish for a person ("rappelez-moi pour ma franchise"). */ topic?: Label }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
@@ -57,6 +64,17 @@ function sentences(message: string): string[] {
 
 type Reading = { text: string; probs: Float64Array };
 
+/** Clauses of a message: cut at punctuation and before the words that name a subject ("au sujet de"). */
+function clauses(message: string, about: readonly string[]): string[] {
+  const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`, 'giu'), '$1|'), message);
+  const parts = marked
+    .split(/[|,;:.!?\n]+/)
+    .map((s) => s.trim())
+    // A lone word ("e-mail") says how, not that the visitor wants a person.
+    .filter((s) => words(fold(s)).length >= 2);
+  return parts.length > 1 ? parts : [];
+}
+
 export function decide(u: Understanding, model: TenantModel, lang: Lang, message: string): Understood {
   const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
   const whole = read(message);
@@ -76,10 +94,15 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   };
 
   // A wish for a person anywhere in the message is answered first: it is what the visitor wants most.
-  for (const r of [whole, ...parts]) {
+  // Looked for in each clause too, so that a subject named with it ("call me back about my deductible")
+  // does not outweigh it; the subject then goes into the contact form.
+  const clauseReadings = clauses(message, u.about[lang]).map(read);
+  for (const r of [whole, ...parts, ...clauseReadings]) {
     const contact = at(r, (l) => l.kind === 'contact');
     const best = at(r, () => true);
-    if (contact.i >= 0 && contact.i === best.i && contact.p >= DECISION.contact) {
+    // A clause is short and says less: it must be clearer about it than a sentence.
+    const bar = clauseReadings.includes(r) ? DECISION.contactInClause : DECISION.contact;
+    if (contact.i >= 0 && contact.i === best.i && contact.p >= bar) {
       const topic = at(whole, inScope);
       return { decision: { kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, explanation: explain(r) };
     }
@@ -111,7 +134,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const handler = entry ? model.handlerOf.get(entry) : undefined;
   const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
   if (!flow) {
-    return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p) }, explanation: explain(reading) };
+    return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, explanation: explain(reading) };
   }
   const fact = u.actOrFact.predict(wordFeaturesFor(message))[FACT]!;
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
@@ -119,7 +142,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const entryFirst = first.members[0]!.kind === 'faq';
   const step = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
   if (fact >= 0.5 && entry) {
-    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, fact) };
+    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, fact) };
   }
   return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, fact) };
 }

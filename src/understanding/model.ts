@@ -39,7 +39,8 @@ export type TenantModel = {
 export type Understanding = {
   tenants: ReadonlyMap<string, TenantModel>;
   actOrFact: SoftmaxModel;
-  /** A greeting at the start of a message, per language (folded): politeness, not the question. */
+  /** Words that introduce a subject ("au sujet de", "wegen"), per language: where a clause starts. */
+  about: Record<Lang, string[]>;
   version: string;
 };
 
@@ -67,7 +68,8 @@ export function buildUnderstanding(content: Content, search: SearchService, flow
 function train(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>): Understanding {
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
-  return { tenants, actOrFact: buildActOrFact(content), version: content.version };
+  const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;
+  return { tenants, actOrFact: buildActOrFact(content), about, version: content.version };
 }
 
 function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {

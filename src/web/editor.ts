@@ -15,6 +15,7 @@ import { createMiddleware } from 'hono/factory';
 import { checkContent, type CheckedFlow } from '../content/check.ts';
 import { formatProblem, LANGS } from '../content/types.ts';
 import { buildReport, parseSince, reportCsv } from '../insights/report.ts';
+import { groupSuggestions } from '../insights/suggestions.ts';
 import type { Store } from '../store/types.ts';
 import { eta } from './view.ts';
 import type { Env, WebDeps } from './context.ts';
@@ -165,7 +166,8 @@ export function editorPages(deps: EditorDeps) {
     const tc = library.content.tenants.get(tenant)!;
     const lang = tc.tenant.defaultLanguage;
     const titleOf = (id: string) => tc.entries[lang].find((e) => e.id === id)?.question;
-    return { tenant, period, report: buildReport(questions, feedback, { tenant, since, until: now, titleOf }) } as const;
+    const suggestions = groupSuggestions(deps.store.suggestions(tenant), tc);
+    return { tenant, period, report: buildReport(questions, feedback, { tenant, since, until: now, titleOf }), suggestions } as const;
   };
 
   app.get('/insights', (c) => {
@@ -174,7 +176,7 @@ export function editorPages(deps: EditorDeps) {
     const tenants = [...deps.library().content.tenants.keys()];
     const periods = PERIODS.includes(x.period) ? PERIODS : [x.period, ...PERIODS];
     const csvUrl = `/editor/insights.csv?${new URLSearchParams({ tenant: x.tenant, since: x.period })}`;
-    return render(c, 'insights', { title: `Insights ${x.tenant}`, signedIn: true, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, csvUrl });
+    return render(c, 'insights', { title: `Insights ${x.tenant}`, signedIn: true, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, suggestions: x.suggestions, csvUrl });
   });
 
   app.get('/insights.csv', (c) => {

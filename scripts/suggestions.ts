@@ -1,0 +1,63 @@
+/**
+ * npm run suggestions -- [--tenant kpt] [--lang fr]
+ * Prints the phrasings visitors used for an entry that the assistant did not know yet (picked from "did you
+ * mean", or an unsure answer rated helpful), grouped by the entry's file and ready to paste under its
+ * `alternates`. Reads DATA_DIR; changes no file.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../src/config.ts';
+import { loadContent } from '../src/content/load.ts';
+import { formatProblem, isLang } from '../src/content/types.ts';
+import { formatSuggestions, groupSuggestions } from '../src/insights/suggestions.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const USAGE = 'usage: npm run suggestions -- [--tenant kpt] [--lang fr|de|it]';
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+if (args.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const parsed = parseConfig(process.env);
+if (!parsed.ok) {
+  console.error(`Configuration error:\n  ${parsed.errors.join('\n  ')}`);
+  process.exit(2);
+}
+const { config } = parsed;
+const lang = option('lang');
+if (lang !== undefined && !isLang(lang)) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const content = loadContent(config.contentDir);
+if (!content.ok) {
+  console.error(`The content in ${config.contentDir} does not load:\n${content.problems.map(formatProblem).join('\n')}`);
+  process.exit(1);
+}
+const tenantArg = option('tenant');
+const tenants = tenantArg ? [tenantArg] : [...content.content.tenants.keys()];
+const unknown = tenants.find((t) => !content.content.tenants.has(t));
+if (unknown) {
+  console.error(`There is no tenant "${unknown}"; the tenants are ${[...content.content.tenants.keys()].join(', ')}.`);
+  process.exit(2);
+}
+const file = join(config.dataDir, 'assistant.db');
+if (!existsSync(file)) {
+  console.error(`No suggestions yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
+  process.exit(1);
+}
+const store = openSqliteStore(file);
+try {
+  const lines: string[] = [];
+  for (const tenant of tenants) {
+    const groups = groupSuggestions(store.suggestions(tenant), content.content.tenants.get(tenant)!).filter((g) => !lang || g.lang === lang);
+    lines.push(...formatSuggestions(groups));
+  }
+  console.log(lines.length ? lines.join('\n') : 'No suggested phrasings yet.');
+} finally {
+  store.close();
+}
