@@ -75,9 +75,10 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [{ id: e.id, title: e.question, url: faqUrl(tenant, e) }],
         flow: null,
         choices: [
-          // The flow that does what the answer describes comes first: the visitor may have wanted that.
-          ...(offer ? [flowChoice(offer.flow, offer.step)] : []),
+          // Back to what the visitor was doing comes first; then the flow that does what the answer
+          // describes, since the visitor may have wanted that.
           ...resumeChoice(),
+          ...(offer && offer.flow !== state.paused?.id ? [flowChoice(offer.flow, offer.step)] : []),
           { id: `helpful:${e.id}`, label: t('chat:choices.helpful'), action: { do: 'feedback', id: e.id, helpful: true } },
           { id: `not-helpful:${e.id}`, label: t('chat:choices.notHelpful'), action: { do: 'feedback', id: e.id, helpful: false } },
           ...others.slice(0, 2).map((o) => ({ id: `faq:${o.id}`, label: o.question, action: { do: 'faq', id: o.id } as ChoiceAction })),

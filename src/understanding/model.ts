@@ -95,6 +95,11 @@ function buildTenantModel(content: Content, search: SearchService, flows: Readon
     if (!augment) return;
     examples.push({ features: features(wrapped(text, content.understanding[lang].wrappers, rand), lang), label });
     examples.push({ features: features(withTypo(text, rand), lang), label });
+    // A question for a fact ("jusqu'à quand", "c'est valable combien de temps") asked about one of our
+    // subjects is still about it: such words must not pull towards "out of scope".
+    const facts = content.understanding[lang].fact;
+    const kind = labels[label]!.kind;
+    if (facts.length && (kind === 'faq' || kind === 'flow')) examples.push({ features: features(`${text}, ${facts[Math.floor(rand() * facts.length)]}`, lang), label });
   };
 
   for (const lang of LANGS) {

@@ -62,7 +62,7 @@ describe('chat routing: out of scope', () => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Quelle est la météo demain ?' });
     expect(r.reply.kind).toBe('clarify');
     expect(r.reply.text).toBe(t('fr', 'chat:outOfScope', { tenant: 'kpt' }));
-    expect(r.reply.choices).toEqual([{ id: 'contact', label: t('fr', 'chat:choices.contact') }]);
+    expect(r.reply.choices).toEqual([{ id: 'contact', label: t('fr', 'chat:choices.contact', { tenant: 'kpt' }) }]);
   });
 
   it('offers people after the second message in a row it does not understand', async () => {

@@ -23,7 +23,7 @@ describe('quality gate (npm run eval)', () => {
     expect(result.rows.length).toBe(defaultCaseFiles().length * 2);
   }, 120_000);
 
-  it('runs the own case files and the shared dev set, each with a floor of its own', () => {
+  it('runs the own case files and the shared sets, each with a floor of its own', () => {
     const files = defaultCaseFiles();
     expect(files).toEqual(expect.arrayContaining(['test/eval/atupri.jsonl', 'test/eval/kpt.jsonl', 'test/eval/chat.jsonl']));
     const floors = loadFloors();
@@ -32,7 +32,8 @@ describe('quality gate (npm run eval)', () => {
       expect(floorFor(floors, file, 'search')).toBeGreaterThan(0.5);
       expect(floorFor(floors, file, 'chat')).toBeGreaterThan(0.5);
     }
-    if (files.includes(SHARED_DEV_SET)) expect(files.at(-1)).toBe(SHARED_DEV_SET);
+    // The shared sets come after the project's own files, the clean questions before the realistic ones.
+    if (files.includes(SHARED_DEV_SET)) expect(files.slice(-2)).toEqual([SHARED_DEV_SET, SHARED_DEV_SET.replace('dev.jsonl', 'realistic.jsonl')]);
   });
 });
 
@@ -44,8 +45,8 @@ describe('runGate', () => {
     writeFileSync(
       join(root, 'test/eval/small.jsonl'),
       [
-        '{"tenant":"kpt","lang":"fr","q":"carte de code","kind":"answer","expect":["100"]}',
-        '{"tenant":"kpt","lang":"fr","q":"carte de code","kind":"answer","expect":["a phrase no answer contains"]}',
+        '{"tenant":"kpt","lang":"fr","q":"à quoi sert la carte de code ?","kind":"answer","expect":["100"]}',
+        '{"tenant":"kpt","lang":"fr","q":"à quoi sert la carte de code ?","kind":"answer","expect":["a phrase no answer contains"]}',
         '{"tenant":"kpt","lang":"fr","q":"quel temps fera-t-il demain ?","kind":"oos"}',
       ].join('\n'),
     );
@@ -68,7 +69,7 @@ describe('runGate', () => {
     const lines = formatGate(failing);
     expect(lines).toContain('FAIL test/eval/small.jsonl chat   0.667 (2/3), floor 0.700');
     expect(lines).toContain('       kpt/fr 2/3');
-    expect(lines.some((l) => l.includes('failed [kpt/fr] answer "carte de code"') && l.includes('missing a phrase no answer contains'))).toBe(true);
+    expect(lines.some((l) => l.includes('failed [kpt/fr] answer "à quoi sert la carte de code ?"') && l.includes('missing a phrase no answer contains'))).toBe(true);
     expect(lines.at(-1)).toBe('quality gate FAILED: 1 file/mode under its floor (floors: test/eval/floors.json)');
   });
 

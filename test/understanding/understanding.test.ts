@@ -118,9 +118,9 @@ describe('out of scope and not understood', () => {
 
 describe('learning from visitors, with editors in control', () => {
   it('keeps the phrasing of a "did you mean" pick, redacted, for editors and `npm run suggestions`', async () => {
-    // Keep asking until the assistant is unsure; then pick what it offers.
+    // A message the assistant is unsure of: the visitor picks what it offers.
     const v = new Visitor(app, 'atupri', 'fr');
-    const first = await v.say('je suis Hans Meier, dossiers archives portail où ?');
+    const first = await v.say("Je m'appelle Hans Meier. portail sécurité docs email ?");
     const pick = choiceIds(first).find((id) => id.startsWith('faq:'));
     expect(first.reply.kind).toBe('clarify');
     expect(pick).toBeDefined();
