@@ -8,7 +8,7 @@ import type { Analyzer } from '../search/analyzer.ts';
 import { fold, words } from '../search/fold.ts';
 
 /** Smallest and largest character n-gram, counted on the word with a mark at each end. */
-const NGRAM = { min: 3, max: 5 } as const;
+const NGRAM = { min: 3, max: 4 } as const;
 
 export function featuresOf(text: string, analyzer?: Analyzer): string[] {
   const ws = words(fold(text));
