@@ -58,14 +58,15 @@ export function buildUnderstanding(content: Content, search: SearchService, flow
   const key = `${content.version}:${[...flows.keys()].join(',')}`;
   const known = learned.get(key);
   if (known) return known;
-  const built = train(content, search, flows);
+  const built = learnUnderstanding(content, search, flows);
   // The last two versions: the one serving and the one before it, for a quick reload back.
   learned.set(key, built);
   for (const old of learned.keys()) if (learned.size > 2) learned.delete(old);
   return built;
 }
 
-function train(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>): Understanding {
+/** Learns the models anew, without the memo: for the benchmark of training at load. */
+export function learnUnderstanding(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>): Understanding {
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
   const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;

@@ -15,7 +15,7 @@ export type SoftmaxOptions = {
   seed: number;
 };
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 6, learningRate: 0.8, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 4, learningRate: 1, seed: 7 };
 
 export type Contribution = { feature: string; weight: number };
 
