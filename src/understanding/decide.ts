@@ -53,32 +53,27 @@ export type Explanation = {
 
 export type Understood = { decision: Decision; explanation: Explanation };
 
-/** The sentences of a message that could carry the question on their own. */
-function sentences(message: string): string[] {
-  const parts = message
-    .split(/(?<=[.!?;])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => words(fold(s)).length >= 2);
-  return parts.length > 1 ? parts : [];
-}
-
 type Reading = { text: string; probs: Float64Array };
 
-/** Clauses of a message: cut at punctuation and before the words that name a subject ("au sujet de"). */
-function clauses(message: string, about: readonly string[]): string[] {
-  const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`, 'giu'), '$1|'), message);
+/**
+ * Pieces of a message cut at the given punctuation and, for clauses, before the words that introduce a
+ * subject ("au sujet de"); a lone word ("e-mail") is no piece. None when the message is one piece.
+ */
+function pieces(message: string, cut: RegExp, about: readonly string[] = []): string[] {
+  const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`, 'giu'), '$1\n'), message);
   const parts = marked
-    .split(/[|,;:.!?\n]+/)
-    .map((s) => s.trim())
-    // A lone word ("e-mail") says how, not that the visitor wants a person.
-    .filter((s) => words(fold(s)).length >= 2);
+    .split(cut)
+    .map((x) => x.trim())
+    .filter((x) => words(fold(x)).length >= 2);
   return parts.length > 1 ? parts : [];
 }
+const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
+const CLAUSE_END = /[,;:.!?\n]+/;
 
 export function decide(u: Understanding, model: TenantModel, lang: Lang, message: string): Understood {
   const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
   const whole = read(message);
-  const parts = sentences(message).map(read);
+  const parts = pieces(message, SENTENCE_END).map(read);
   const labels = model.labels;
   const at = (r: Reading, pred: (l: Label) => boolean) => labels.reduce((best, l, i) => (pred(l) && r.probs[i]! > best.p ? { i, p: r.probs[i]! } : best), { i: -1, p: 0 });
   const inScope = (l: Label) => l.kind === 'faq' || l.kind === 'flow';
@@ -96,7 +91,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   // A wish for a person anywhere in the message is answered first: it is what the visitor wants most.
   // Looked for in each clause too, so that a subject named with it ("call me back about my deductible")
   // does not outweigh it; the subject then goes into the contact form.
-  const clauseReadings = clauses(message, u.about[lang]).map(read);
+  const clauseReadings = pieces(message, CLAUSE_END, u.about[lang]).map(read);
   for (const r of [whole, ...parts, ...clauseReadings]) {
     const contact = at(r, (l) => l.kind === 'contact');
     const best = at(r, () => true);
@@ -114,13 +109,12 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const subjects = poolBySubject(model, reading.probs);
   const [first, second] = subjects;
   if (!first) return { decision: { kind: 'clarify', candidates: [] }, explanation: explain(reading) };
-  const words_ = words(fold(message)).length;
 
   const top = first.members[0]!;
   if (top.kind === 'oos') return { decision: { kind: 'oos' }, explanation: explain(reading) };
   if (top.kind === 'contact') return { decision: { kind: 'contact' }, explanation: explain(reading) };
   if (top.kind === 'smalltalk') {
-    if (words_ <= DECISION.smalltalkWords) return { decision: { kind: 'smalltalk', intent: top.intent }, explanation: explain(reading) };
+    if (words(fold(message)).length <= DECISION.smalltalkWords) return { decision: { kind: 'smalltalk', intent: top.intent }, explanation: explain(reading) };
     return { decision: { kind: 'clarify', candidates: candidates(model, reading.probs) }, explanation: explain(reading) };
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
@@ -146,8 +140,6 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   }
   return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, fact) };
 }
-
-
 
 /**
  * The classifier decides how much of the message is about our subjects; within that share, which entry
