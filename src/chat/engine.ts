@@ -7,7 +7,7 @@ import type { FaqEntry, Lang, Tenant, TenantContent } from '../content/types.ts'
 import type { Translate } from '../content/locales.ts';
 import type { SearchService } from '../search/service.ts';
 import { contactDetails, contactText } from './escalation.ts';
-import type { FlowContext, FlowDef, StepChoice } from './flow-types.ts';
+import { offers, type FlowContext, type FlowDef, type StepChoice } from './flow-types.ts';
 import { decide, type Decision } from '../understanding/decide.ts';
 import type { Label, Understanding } from '../understanding/model.ts';
 import type { ChoiceAction, ConversationState, FlowState, Reply } from './state.ts';
@@ -219,7 +219,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   const startFlow = async (id: string, step?: string, data: Record<string, string> = {}): Promise<TurnResult> => {
     const def = deps.flows.get(id);
-    if (!def || !def.tenants.includes(tenant.id)) return escalate();
+    if (!def || !offers(tenant, id)) return escalate();
     if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
     state.runs += 1;
     const fs: FlowState = { id, step: '', data: { ...data }, history: [], run: state.runs };
