@@ -78,7 +78,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     library: current,
     contentErrors: () => contentErrors,
     searchLog,
-    defaultTenant: config.defaultTenant,
+    defaultTenant: config.defaultTenant ?? [...library.content.tenants.keys()][0]!,
     clock,
     logger,
     store,

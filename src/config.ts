@@ -7,7 +7,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   CONTENT_DIR: z.string().min(1).default('./content'),
   LOCALES_DIR: z.string().min(1).default('./locales'),
-  DEFAULT_TENANT: z.string().min(1).default('atupri'),
+  /** Where `/` leads; unset: the first tenant folder of the content, in alphabetical order. */
+  DEFAULT_TENANT: z.string().min(1).optional(),
   /** Secret shared with the portals to sign visitor tokens (HS256). Without it no token is accepted. */
   PORTAL_TOKEN_SECRET: z.string().optional(),
   /** Longest lifetime of a portal token (exp minus iat, or minus now without iat), in seconds. */
@@ -45,7 +46,7 @@ export type Config = {
   dataDir: string;
   contentDir: string;
   localesDir: string;
-  defaultTenant: string;
+  defaultTenant: string | undefined;
   portalTokenSecret: string | undefined;
   portalTokenMaxLifetime: number;
   editorToken: string | undefined;

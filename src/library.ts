@@ -9,7 +9,7 @@ import { buildUnderstanding, type Understanding } from './understanding/model.ts
 
 export type Library = {
   content: Content;
-  /** Interface strings; a call that names its tenant (`{ tenant: 'kpt' }`) gets that tenant's words filled in. */
+  /** Interface strings; a call that names its tenant (`{ tenant: 'acme' }`) gets that tenant's words filled in. */
   t: Translate;
   search: SearchService;
   /** The understanding model learned from this content. */

@@ -39,7 +39,7 @@ export function tenantVars(tenant: Tenant, lang: Lang, flows: Iterable<OfferedFl
 }
 
 /**
- * A translator that fills in the tenant's own words when the call names it (`{ tenant: 'kpt' }`):
+ * A translator that fills in the tenant's own words when the call names it (`{ tenant: 'acme' }`):
  * {{portal}}, {{insurer}}, {{team}}, {{topics}}, {{tasks}}. Values passed by the caller win.
  */
 export function withTenantVars(t: Translate, content: Content, flows: Iterable<OfferedFlow>): Translate {

@@ -189,7 +189,7 @@ function linkProblem(href: string, content: Content): string | undefined {
   }
   if (href.startsWith('/')) {
     const m = FAQ_LINK.exec(href);
-    if (!m) return `link "${href}" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>`;
+    if (!m) return `link "${href}" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>`;
     const [, tenant, lang, id] = m as unknown as [string, string, string, string];
     const tc = content.tenants.get(tenant);
     if (!tc) return `link "${href}": there is no tenant "${tenant}"`;
@@ -198,7 +198,7 @@ function linkProblem(href: string, content: Content): string | undefined {
     return undefined;
   }
   if (/^http:\/\//i.test(href)) return `link "${href}" must use https://`;
-  return `link "${href}" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>`;
+  return `link "${href}" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>`;
 }
 
 /** A number that starts like a Swiss phone number: 0 or +41 / 0041, then 8 to 11 more digits in groups. */

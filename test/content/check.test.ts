@@ -185,11 +185,11 @@ describe('checkContent: editor checks', () => {
 
   it.each([
     ['http://my.acme.example/hilfe', 'link "http://my.acme.example/hilfe" must use https://'],
-    ['javascript:alert(1)', 'link "javascript:alert(1)" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['javascript:alert(1)', 'link "javascript:alert(1)" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>'],
     ['/acme/de/faq/nope', 'link "/acme/de/faq/nope": there is no entry "nope" for acme'],
     ['/other/de/faq/login-password', 'link "/other/de/faq/login-password": there is no tenant "other"'],
     ['/acme/en/faq/login-password', 'link "/acme/en/faq/login-password": "en" is not fr, de or it'],
-    ['/acme/de/chat', 'link "/acme/de/chat" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['/acme/de/chat', 'link "/acme/de/chat" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>'],
     ['https://', 'link "https://" is not a valid address'],
   ])('reports the link %s at its line', (href, message) => {
     const file = 'acme/faq/login-password.de.md';
