@@ -15,6 +15,8 @@ const schema = z.object({
   PORTAL_TOKEN_MAX_LIFETIME: z.coerce.number().int().positive().default(3600),
   /** Token that opens the editor pages (status, insights); without it they are closed. */
   EDITOR_TOKEN: z.string().optional(),
+  /** Token that opens GET /metrics from anywhere; without it, only clients on this machine get it. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   ACTIONS_BACKEND: z.enum(['demo', 'http']).default('demo'),
   ACTIONS_BASE_URL: z.url().optional(),
   ACTIONS_TOKEN: z.string().optional(),
@@ -50,6 +52,7 @@ export type Config = {
   portalTokenSecret: string | undefined;
   portalTokenMaxLifetime: number;
   editorToken: string | undefined;
+  metricsToken: string | undefined;
   actions:
     | { backend: 'demo' }
     | { backend: 'http'; baseUrl: string; token: string | undefined; timeoutMs: number };
@@ -84,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       portalTokenSecret: e.PORTAL_TOKEN_SECRET,
       portalTokenMaxLifetime: e.PORTAL_TOKEN_MAX_LIFETIME,
       editorToken: e.EDITOR_TOKEN,
+      metricsToken: e.METRICS_TOKEN,
       actions:
         e.ACTIONS_BACKEND === 'http'
           ? { backend: 'http', baseUrl: e.ACTIONS_BASE_URL!, token: e.ACTIONS_TOKEN, timeoutMs: e.ACTIONS_TIMEOUT_MS }

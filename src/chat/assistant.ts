@@ -9,7 +9,8 @@ import type { Lang } from '../content/types.ts';
 import { redact } from '../insights/redact.ts';
 import type { Library } from '../library.ts';
 import type { Conversation, Store } from '../store/types.ts';
-import { handleTurn, type TurnInput } from './engine.ts';
+import type { ReplyKind } from '../metrics.ts';
+import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
 import type { FlowDef } from './flow-types.ts';
 import { emptyState, type Reply } from './state.ts';
 
@@ -39,6 +40,8 @@ export function createAssistant(deps: {
   flows: ReadonlyMap<string, FlowDef>;
   clock: () => Date;
   logger: Logger;
+  /** Told of each reply's kind, for operators' metrics (no text, no person). */
+  onReply?: (r: { tenant: string; lang: Lang; kind: ReplyKind }) => void;
 }): Assistant {
   return {
     async reply(req) {
@@ -155,6 +158,7 @@ export function createAssistant(deps: {
           at: now.toISOString(),
         });
       }
+      deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
       return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText };
     },
 
@@ -166,3 +170,9 @@ export function createAssistant(deps: {
   };
 }
 
+
+/** The reply as operators count it: "people" for contact options, out of scope apart from clarifying. */
+function replyKind(outcome: TurnOutcome): ReplyKind {
+  if (outcome.outOfScope) return 'out_of_scope';
+  return outcome.kind === 'escalate' ? 'people' : outcome.kind;
+}

@@ -33,7 +33,7 @@ export type Turn = {
 };
 
 /** What the turn did, for the question log and insights. */
-export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean };
+export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean; /** A polite refusal: not a subject of ours. */ outOfScope?: boolean };
 
 export type TurnResult = { state: ConversationState; reply: Reply; outcome: TurnOutcome };
 
@@ -140,7 +140,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         flow: null,
         choices: [contactChoice(), ...resumeChoice()],
       },
-      { entryId: null, topic: null, understood: false },
+      { entryId: null, topic: null, understood: false, outOfScope: true },
     );
   };
 
