@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Assistant } from './chat/assistant.ts';
 import type { ActionService } from './actions/service.ts';
 import type { Lang } from './content/types.ts';
+import type { Metrics } from './metrics.ts';
 import { StoreUnavailableError, type Store } from './store/types.ts';
 import { actionsApi } from './web/actions-api.ts';
 import { chatApi } from './web/chat-api.ts';
@@ -18,6 +19,7 @@ import { health, readiness } from './web/health.ts';
 import { openapiDocs } from './web/openapi.ts';
 import { fromAcceptLanguage } from './web/lang.ts';
 import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
+import { metricsRoute, requestMetrics } from './web/metrics.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
@@ -35,6 +37,8 @@ export type AppDeps = WebDeps & {
   rateLimits?: Partial<RateLimitOptions>;
   /** The editors' status and insights pages; closed (404) without a token. */
   editor?: EditorOptions;
+  /** Operators' metrics: every request is counted, and GET /metrics shows them (see web/metrics.ts). */
+  metrics?: { registry: Metrics; token: string | undefined };
 };
 
 /** Largest request body accepted; chat messages are far smaller. */
@@ -43,6 +47,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
+  if (deps.metrics) app.use(requestMetrics(deps.metrics.registry));
   app.use(securityHeaders);
   app.use('/api/*', apiCors(deps));
   app.use(
@@ -56,6 +61,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use(rateLimits(deps));
 
+  if (deps.metrics) app.route('/metrics', metricsRoute({ metrics: deps.metrics.registry, token: deps.metrics.token, trustProxy: deps.rateLimits?.trustProxy ?? false }));
   app.route('/healthz', health(deps));
   app.route('/readyz', readiness(deps));
   app.route('/api/search', searchApi(deps));

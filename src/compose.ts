@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createDemoBackend } from './actions/demo.ts';
 import { createHttpBackend } from './actions/http.ts';
-import { createActionService } from './actions/service.ts';
+import { createActionService, type ActionService } from './actions/service.ts';
 import type { ActionBackend } from './actions/types.ts';
 import { createApp } from './app.ts';
 import { createAssistant } from './chat/assistant.ts';
@@ -15,6 +15,7 @@ import { startRetention } from './insights/retention.ts';
 import { createSearchLog } from './insights/search-log.ts';
 import { loadLibrary, type Library } from './library.ts';
 import { createLogger } from './logging.ts';
+import { createMetrics, timedStore, type Metrics } from './metrics.ts';
 import { tryOpenSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/types.ts';
 
@@ -36,24 +37,30 @@ export type Overrides = { clock?: () => Date; logger?: Logger; backend?: ActionB
 export function compose(config: Config, overrides: Overrides = {}): ComposeResult {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? (() => new Date());
+  const metrics = createMetrics();
+  const started = performance.now();
   const loaded = loadLibrary(config, clock);
+  if (loaded.ok) metrics.contentLoaded(loaded.library.content.version, (performance.now() - started) / 1000);
   if (!loaded.ok) return { ok: false, errors: loaded.problems.map(formatProblem), what: 'content' };
   // Live reload swaps the whole library at once: a request sees the old content or the new, never a mix.
   let library = loaded.library;
   let contentErrors: string[] = [];
   const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
   if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
-  const store = opened.store;
+  // Every storage call is timed for operators (store_operation_duration_seconds).
+  const store = timedStore(opened.store, metrics);
   const backend =
     overrides.backend ??
     (config.actions.backend === 'http'
       ? createHttpBackend({ baseUrl: config.actions.baseUrl, token: config.actions.token, timeoutMs: config.actions.timeoutMs, logger })
       : createDemoBackend(store, clock));
-  const actions = createActionService({ backend, store, clock, logger });
+  const actions = countedActions(createActionService({ backend, store, clock, logger }), metrics);
   const current = () => library;
   const reloadContent = () => {
+    const began = performance.now();
     const next = loadLibrary(config, clock);
     if (!next.ok) {
+      metrics.contentReloadFailed();
       contentErrors = next.problems.map(formatProblem);
       logger.warn(
         { contentErrors, contentVersion: library.content.version },
@@ -62,6 +69,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
       return { ok: false as const, errors: contentErrors };
     }
     library = next.library;
+    metrics.contentLoaded(library.content.version, (performance.now() - began) / 1000);
     contentErrors = [];
     logger.info({ contentVersion: library.content.version }, 'content reloaded');
     return { ok: true as const };
@@ -73,12 +81,12 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     : undefined;
   const retention = startRetention({ store, days: config.logRetentionDays, clock, logger });
   const searchLog = createSearchLog({ store, clock });
-  const assistant = createAssistant({ library: current, store, actions, flows: FLOWS, clock, logger });
+  const assistant = createAssistant({ library: current, store, actions, flows: FLOWS, clock, logger, onReply: (r) => metrics.chatReply(r.tenant, r.lang, r.kind) });
   const app = createApp({
     library: current,
     contentErrors: () => contentErrors,
     searchLog,
-    defaultTenant: config.defaultTenant,
+    defaultTenant: config.defaultTenant ?? [...library.content.tenants.keys()][0]!,
     clock,
     logger,
     store,
@@ -88,6 +96,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     portalTokenMaxLifetime: config.portalTokenMaxLifetime,
     demo: config.actions.backend === 'demo',
     rateLimits: config.rateLimits,
+    metrics: { registry: metrics, token: config.metricsToken },
     editor: {
       token: config.editorToken,
       contentDir: config.contentDir,
@@ -104,4 +113,16 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     store.close();
   };
   return { ok: true, composed: { app, library: current, store, logger, reloadContent, close } };
+}
+
+/** The action service with each run counted by action and outcome (ok, or why not: a bounded set). */
+function countedActions(actions: ActionService, metrics: Pick<Metrics, 'action'>): ActionService {
+  return {
+    ...actions,
+    async run(req) {
+      const outcome = await actions.run(req);
+      metrics.action(req.action, outcome.ok ? 'ok' : outcome.reason);
+      return outcome;
+    },
+  };
 }

@@ -7,13 +7,16 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   CONTENT_DIR: z.string().min(1).default('./content'),
   LOCALES_DIR: z.string().min(1).default('./locales'),
-  DEFAULT_TENANT: z.string().min(1).default('atupri'),
+  /** Where `/` leads; unset: the first tenant folder of the content, in alphabetical order. */
+  DEFAULT_TENANT: z.string().min(1).optional(),
   /** Secret shared with the portals to sign visitor tokens (HS256). Without it no token is accepted. */
   PORTAL_TOKEN_SECRET: z.string().optional(),
   /** Longest lifetime of a portal token (exp minus iat, or minus now without iat), in seconds. */
   PORTAL_TOKEN_MAX_LIFETIME: z.coerce.number().int().positive().default(3600),
   /** Token that opens the editor pages (status, insights); without it they are closed. */
   EDITOR_TOKEN: z.string().optional(),
+  /** Token that opens GET /metrics from anywhere; without it, only clients on this machine get it. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   ACTIONS_BACKEND: z.enum(['demo', 'http']).default('demo'),
   ACTIONS_BASE_URL: z.url().optional(),
   ACTIONS_TOKEN: z.string().optional(),
@@ -45,10 +48,11 @@ export type Config = {
   dataDir: string;
   contentDir: string;
   localesDir: string;
-  defaultTenant: string;
+  defaultTenant: string | undefined;
   portalTokenSecret: string | undefined;
   portalTokenMaxLifetime: number;
   editorToken: string | undefined;
+  metricsToken: string | undefined;
   actions:
     | { backend: 'demo' }
     | { backend: 'http'; baseUrl: string; token: string | undefined; timeoutMs: number };
@@ -83,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       portalTokenSecret: e.PORTAL_TOKEN_SECRET,
       portalTokenMaxLifetime: e.PORTAL_TOKEN_MAX_LIFETIME,
       editorToken: e.EDITOR_TOKEN,
+      metricsToken: e.METRICS_TOKEN,
       actions:
         e.ACTIONS_BACKEND === 'http'
           ? { backend: 'http', baseUrl: e.ACTIONS_BASE_URL!, token: e.ACTIONS_TOKEN, timeoutMs: e.ACTIONS_TIMEOUT_MS }

@@ -3,13 +3,13 @@ import { withTenantVars, type OfferedFlow } from './chat/offer.ts';
 import { loadContent } from './content/load.ts';
 import { loadLocales, type Translate } from './content/locales.ts';
 import type { Content, ContentProblem } from './content/types.ts';
-import { FLOWS } from './flows/index.ts';
+import { FLOWS, paramSchemas } from './flows/index.ts';
 import { createSearchService, type SearchService } from './search/service.ts';
 import { buildUnderstanding, type Understanding } from './understanding/model.ts';
 
 export type Library = {
   content: Content;
-  /** Interface strings; a call that names its tenant (`{ tenant: 'kpt' }`) gets that tenant's words filled in. */
+  /** Interface strings; a call that names its tenant (`{ tenant: 'acme' }`) gets that tenant's words filled in. */
   t: Translate;
   search: SearchService;
   /** The understanding model learned from this content. */
@@ -25,7 +25,8 @@ export function loadLibrary(
   now: () => Date = () => new Date(),
   flows: Iterable<OfferedFlow> = FLOWS.values(),
 ): LibraryResult {
-  const content = loadContent(dirs.contentDir);
+  // Each flow checks its own parameters in tenant.yaml: a wrong one keeps the last good content serving.
+  const content = loadContent(dirs.contentDir, { flowParams: paramSchemas(FLOWS.values()) });
   const locales = loadLocales(dirs.localesDir);
   const problems = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
   if (!content.ok || !locales.ok) return { ok: false, problems };

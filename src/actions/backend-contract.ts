@@ -20,7 +20,7 @@ export const backendRequest = perAction(
   (name): z.ZodObject =>
     z
       .object({
-        tenant: z.string().min(1).max(40).meta({ description: 'The insurer help centre the request comes from.', examples: ['atupri'] }),
+        tenant: z.string().min(1).max(40).meta({ description: 'The insurer help centre the request comes from.', examples: ['acme'] }),
         subject: z
           .string()
           .min(1)

@@ -11,7 +11,8 @@ import { fold } from '../search/fold.ts';
 import { DECISION } from '../understanding/decide.ts';
 import type { Library } from '../library.ts';
 import type { Conversation, Store } from '../store/types.ts';
-import { handleTurn, type TurnInput } from './engine.ts';
+import type { ReplyKind } from '../metrics.ts';
+import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
 import type { FlowDef } from './flow-types.ts';
 import { emptyState, type Reply } from './state.ts';
 
@@ -41,6 +42,8 @@ export function createAssistant(deps: {
   flows: ReadonlyMap<string, FlowDef>;
   clock: () => Date;
   logger: Logger;
+  /** Told of each reply's kind, for operators' metrics (no text, no person). */
+  onReply?: (r: { tenant: string; lang: Lang; kind: ReplyKind }) => void;
 }): Assistant {
   return {
     async reply(req) {
@@ -167,6 +170,7 @@ export function createAssistant(deps: {
           at: now.toISOString(),
         });
       }
+      deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
       return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText };
     },
 
@@ -178,3 +182,9 @@ export function createAssistant(deps: {
   };
 }
 
+
+/** The reply as operators count it: "people" for contact options, out of scope apart from clarifying. */
+function replyKind(outcome: TurnOutcome): ReplyKind {
+  if (outcome.outOfScope) return 'out_of_scope';
+  return outcome.kind === 'escalate' ? 'people' : outcome.kind;
+}

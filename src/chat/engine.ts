@@ -7,7 +7,7 @@ import type { FaqEntry, Lang, Tenant, TenantContent } from '../content/types.ts'
 import type { Translate } from '../content/locales.ts';
 import type { SearchService } from '../search/service.ts';
 import { contactDetails, contactText } from './escalation.ts';
-import type { FlowContext, FlowDef, StepChoice } from './flow-types.ts';
+import { offers, type FlowContext, type FlowDef, type StepChoice } from './flow-types.ts';
 import { decide, type Decision } from '../understanding/decide.ts';
 import type { Label, Understanding } from '../understanding/model.ts';
 import type { ChoiceAction, ConversationState, FlowState, Reply } from './state.ts';
@@ -33,7 +33,7 @@ export type Turn = {
 };
 
 /** What the turn did, for the question log and insights. */
-export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean };
+export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean; /** A polite refusal: not a subject of ours. */ outOfScope?: boolean };
 
 export type TurnResult = { state: ConversationState; reply: Reply; outcome: TurnOutcome };
 
@@ -141,7 +141,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         flow: null,
         choices: [contactChoice(), ...resumeChoice()],
       },
-      { entryId: null, topic: null, understood: false },
+      { entryId: null, topic: null, understood: false, outOfScope: true },
     );
   };
 
@@ -220,7 +220,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   const startFlow = async (id: string, step?: string, data: Record<string, string> = {}): Promise<TurnResult> => {
     const def = deps.flows.get(id);
-    if (!def || !def.tenants.includes(tenant.id)) return escalate();
+    if (!def || !offers(tenant, id)) return escalate();
     if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
     state.runs += 1;
     const fs: FlowState = { id, step: '', data: { ...data }, history: [], run: state.runs };

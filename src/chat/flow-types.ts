@@ -1,4 +1,5 @@
 /** The declarative form of a guided flow: steps with text, choices, a validated input or an action to run. */
+import { z } from 'zod';
 import type { AccountView } from '../actions/types.ts';
 import type { ActionService } from '../actions/service.ts';
 import type { Lang, Tenant } from '../content/types.ts';
@@ -43,8 +44,11 @@ export type StepDef = {
 
 export type FlowDef = {
   id: string;
-  /** The tenants that offer this flow. */
-  tenants: string[];
+  /**
+   * The flow's parameters as a tenant sets them in its tenant.yaml (`flows: <id>: ...`); a tenant
+   * that lists the flow offers it. Without a schema the flow takes no parameters.
+   */
+  params?: z.ZodType<Record<string, unknown>>;
   /**
    * Where to enter the flow when the visitor's message is closest to one of these FAQ entries
    * ("I forgot my contract number" enters login trouble at that step, not at its first question).
@@ -54,3 +58,12 @@ export type FlowDef = {
   start: (ctx: FlowContext) => string | Promise<string>;
   steps: Record<string, StepDef>;
 };
+
+/** Whether a tenant offers a flow: it lists the flow in its tenant.yaml. */
+export const offers = (tenant: Pick<Tenant, 'flows'>, flowId: string): boolean => Object.hasOwn(tenant.flows, flowId);
+
+const NO_PARAMS = z.object({}).strict();
+
+/** Each flow's parameter schema, for reading tenant.yaml: a flow without parameters takes none. */
+export const paramSchemas = (flows: Iterable<Pick<FlowDef, 'id' | 'params'>>): ReadonlyMap<string, z.ZodType> =>
+  new Map([...flows].map((f) => [f.id, f.params ?? NO_PARAMS]));

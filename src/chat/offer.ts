@@ -5,9 +5,9 @@
  */
 import type { Translate } from '../content/locales.ts';
 import type { Content, Lang, Tenant } from '../content/types.ts';
-import type { FlowDef } from './flow-types.ts';
+import { offers, type FlowDef } from './flow-types.ts';
 
-export type OfferedFlow = Pick<FlowDef, 'id' | 'tenants'>;
+export type OfferedFlow = Pick<FlowDef, 'id'>;
 
 /** Categories that are a way to reach people, not a topic the assistant answers. */
 const NOT_TOPICS = new Set(['contact']);
@@ -28,7 +28,7 @@ const inSentence = (title: string, lang: Lang) =>
 
 export function tenantVars(tenant: Tenant, lang: Lang, flows: Iterable<OfferedFlow>, t: Translate): Record<string, string> {
   const topics = tenant.categories.filter((c) => !NOT_TOPICS.has(c.id)).map((c) => inSentence(c.title[lang], lang));
-  const tasks = [...flows].filter((f) => f.tenants.includes(tenant.id) && !NOT_TASKS.has(f.id)).map((f) => t(lang, `flows:${f.id}.offer`));
+  const tasks = [...flows].filter((f) => offers(tenant, f.id) && !NOT_TASKS.has(f.id)).map((f) => t(lang, `flows:${f.id}.offer`));
   return {
     portal: tenant.portal[lang],
     insurer: tenant.insurer[lang],
@@ -39,7 +39,7 @@ export function tenantVars(tenant: Tenant, lang: Lang, flows: Iterable<OfferedFl
 }
 
 /**
- * A translator that fills in the tenant's own words when the call names it (`{ tenant: 'kpt' }`):
+ * A translator that fills in the tenant's own words when the call names it (`{ tenant: 'acme' }`):
  * {{portal}}, {{insurer}}, {{team}}, {{topics}}, {{tasks}}. Values passed by the caller win.
  */
 export function withTenantVars(t: Translate, content: Content, flows: Iterable<OfferedFlow>): Translate {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { accountView, backendError, backendRefusal, backendSuccess, DEFAULT_BACKEND_TIMEOUT_MS, REFUSAL_CODES } from '../actions/backend-contract.ts';
-import { DEMO_ACCOUNTS } from '../actions/demo-accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_CONFORMANCE } from '../actions/demo-accounts.ts';
 import { ACTIONS, type ActionName } from '../actions/types.ts';
 import { amountsFor } from '../rules/deductible.ts';
 
@@ -23,14 +23,10 @@ export const kitAccount = z.object({
 export type KitAccount = z.output<typeof kitAccount>;
 
 /** The demo accounts, which the reference backend and the demo backend know. */
-export const DEMO_KIT_ACCOUNTS: KitAccount[] = DEMO_ACCOUNTS.filter((a) => a.sub !== 'atupri-demo-luca').map((a) => ({
-  tenant: a.tenant,
-  subject: a.sub,
-  email: a.email,
-  mobile: a.mobile,
-  customerNumber: a.customerNumber,
-  changes: a.tenant === 'kpt' ? ['online-insurance'] : ['deductible-change', 'accident-cover'],
-}));
+export const DEMO_KIT_ACCOUNTS: KitAccount[] = DEMO_CONFORMANCE.map(({ tenant, sub, changes }) => {
+  const a = DEMO_ACCOUNTS.find((d) => d.tenant === tenant && d.sub === sub)!;
+  return { tenant, subject: sub, email: a.email, mobile: a.mobile, customerNumber: a.customerNumber, changes };
+});
 
 export type KitOptions = {
   baseUrl: string;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
+import { offers, paramSchemas, type FlowContext, type FlowDef } from '../chat/flow-types.ts';
 import {
   checkGlossary,
   checkLinksWhereNeeded,
@@ -31,8 +31,8 @@ export type CheckResult = {
   warnings: ContentProblem[];
 };
 
-/** What the checks need to know of a flow: its id, its tenants and (for the text check) its steps. */
-export type CheckedFlow = Pick<FlowDef, 'id' | 'tenants'> & Partial<Pick<FlowDef, 'steps'>>;
+/** What the checks need to know of a flow: its id, its parameters and (for the text check) its steps. */
+export type CheckedFlow = Pick<FlowDef, 'id'> & Partial<Pick<FlowDef, 'steps' | 'params'>>;
 
 export type CheckDirs = { contentDir: string; localesDir: string };
 
@@ -47,7 +47,8 @@ export function checkContent(dirs: CheckDirs, flows: ReadonlyMap<string, Checked
 }
 
 function runChecks(dirs: CheckDirs, flows: ReadonlyMap<string, CheckedFlow>): CheckResult {
-  const content = loadContent(dirs.contentDir);
+  // tenant.yaml may offer only flows that exist, each with parameters its schema accepts (file:line).
+  const content = loadContent(dirs.contentDir, { flowParams: paramSchemas(flows.values()) });
   const locales = loadLocales(dirs.localesDir);
   const errors: ContentProblem[] = [...(content.ok ? [] : content.problems), ...(locales.ok ? [] : locales.problems)];
   const warnings: ContentProblem[] = content.ok ? [...content.warnings] : [];
@@ -96,8 +97,21 @@ function checkLoaded(content: Content, contentDir: string, flows: ReadonlyMap<st
       seenCategories.add(cat.id);
     }
 
+    // A flow parameter that names a link names one of the tenant's urls.
+    for (const [flowId, params] of Object.entries(tc.tenant.flows)) {
+      for (const [name, value] of Object.entries(params)) {
+        if (/link$/i.test(name) && typeof value === 'string' && !tc.tenant.urls[value]) {
+          errors.push({
+            file: rel(tenantFile),
+            line: lineOfLast(tenantFile, `${name}: ${value}`),
+            message: `flows.${flowId}.${name}: "${value}" is not one of the urls (${Object.keys(tc.tenant.urls).join(', ')})`,
+          });
+        }
+      }
+    }
+
     // Trigger keys are flow ids the product knows, offered to this tenant.
-    const offered = [...flows.values()].filter((f) => f.tenants.includes(tenantId)).map((f) => f.id);
+    const offered = [...flows.values()].filter((f) => offers(tc.tenant, f.id)).map((f) => f.id);
     for (const lang of LANGS) {
       const file = join(contentDir, tenantId, 'triggers', `${lang}.yaml`);
       const phrases = new Map<string, string>();
@@ -105,8 +119,12 @@ function checkLoaded(content: Content, contentDir: string, flows: ReadonlyMap<st
         const flow = flows.get(flowId);
         const known = `flows of ${tenantId}: ${offered.join(', ') || 'none'}`;
         if (!flow) errors.push({ file: rel(file), line: lineStarting(file, `${flowId}:`), message: `flow "${flowId}" does not exist (${known})` });
-        else if (!flow.tenants.includes(tenantId)) {
-          errors.push({ file: rel(file), line: lineStarting(file, `${flowId}:`), message: `flow "${flowId}" is not offered by ${tenantId} (${known})` });
+        else if (!offers(tc.tenant, flowId)) {
+          errors.push({
+            file: rel(file),
+            line: lineStarting(file, `${flowId}:`),
+            message: `flow "${flowId}" is not offered by ${tenantId} (${known}): list it under "flows:" in ${tenantId}/tenant.yaml, or remove these triggers`,
+          });
         }
         for (const phrase of list) {
           const key = normalize(phrase);
@@ -171,7 +189,7 @@ function linkProblem(href: string, content: Content): string | undefined {
   }
   if (href.startsWith('/')) {
     const m = FAQ_LINK.exec(href);
-    if (!m) return `link "${href}" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>`;
+    if (!m) return `link "${href}" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>`;
     const [, tenant, lang, id] = m as unknown as [string, string, string, string];
     const tc = content.tenants.get(tenant);
     if (!tc) return `link "${href}": there is no tenant "${tenant}"`;
@@ -180,7 +198,7 @@ function linkProblem(href: string, content: Content): string | undefined {
     return undefined;
   }
   if (/^http:\/\//i.test(href)) return `link "${href}" must use https://`;
-  return `link "${href}" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>`;
+  return `link "${href}" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>`;
 }
 
 /** A number that starts like a Swiss phone number: 0 or +41 / 0041, then 8 to 11 more digits in groups. */
@@ -311,9 +329,8 @@ function checkFlowTexts(
   const reported = new Set<string>();
   for (const flow of flows.values()) {
     if (!flow.steps) continue;
-    for (const tenantId of flow.tenants) {
-      const tc = content.tenants.get(tenantId);
-      if (!tc) continue;
+    for (const [tenantId, tc] of content.tenants) {
+      if (!offers(tc.tenant, flow.id)) continue;
       for (const lang of LANGS) {
         const have = new Set(keys[lang]);
         const tenantKeys = used.get(tenantId) ?? new Set<string>();

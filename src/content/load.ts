@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { findRawHtml, renderHtml, renderText } from './markdown.ts';
-import { frontMatterSchema, intentsSchema, synonymsSchema, tenantSchema, triggersSchema, understandingSchema } from './schema.ts';
+import { frontMatterSchema, intentsSchema, synonymsSchema, tenantSchema, tenantSchemaWith, triggersSchema, understandingSchema } from './schema.ts';
 import {
   LANGS,
   type Content,
@@ -26,7 +26,17 @@ export type LoadResult = { ok: true; content: Content; warnings: ContentProblem[
 const FAQ_FILE = /^([a-z0-9][a-z0-9-]*)\.(fr|de|it)\.md$/;
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
-export function loadContent(dir: string): LoadResult {
+export type LoadOptions = {
+  /**
+   * Each guided flow's parameter schema, by flow id: tenant.yaml may then offer only these flows, and
+   * their parameters are checked (with their line) and stored as parsed. Without it, any flow section
+   * is read as it stands (for tools that look at the files alone).
+   */
+  flowParams?: ReadonlyMap<string, z.ZodType>;
+};
+
+export function loadContent(dir: string, options: LoadOptions = {}): LoadResult {
+  const schemaOfTenant = options.flowParams ? tenantSchemaWith(options.flowParams) : tenantSchema;
   const problems: ContentProblem[] = [];
   const hash = createHash('sha256');
   const rel = (path: string) => relative(process.cwd(), path) || path;
@@ -83,7 +93,7 @@ export function loadContent(dir: string): LoadResult {
 
   for (const name of tenantDirs) {
     const tenantDir = join(dir, name);
-    const parsedTenant = readYaml(join(tenantDir, 'tenant.yaml'), tenantSchema);
+    const parsedTenant = readYaml(join(tenantDir, 'tenant.yaml'), schemaOfTenant) as z.output<typeof tenantSchema> | undefined;
     if (!parsedTenant) continue;
     if (parsedTenant.id !== name) {
       problems.push({ file: rel(join(tenantDir, 'tenant.yaml')), line: 1, message: `id "${parsedTenant.id}" must match the folder name "${name}"` });

@@ -9,6 +9,11 @@ export const phoneNumber = z
   .string()
   .regex(/^(\+41 ?|0)\d{2,3}( ?\d{2,3}){2,3}$/, 'a Swiss phone number like "0800 815 415"');
 
+const flowId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a flow id: lower case letters, digits and hyphens');
+
+/** A flow's parameters in tenant.yaml: a mapping, or nothing at all ("registration:") for none. */
+const flowParams = z.preprocess((v) => v ?? {}, z.record(z.string(), z.unknown()));
+
 export const tenantSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower case letters, digits and hyphens'),
@@ -41,8 +46,30 @@ export const tenantSchema = z
       .strict(),
     embed: z.object({ allowedOrigins: z.array(z.url({ message: 'an origin like "https://www.example.ch"' })) }).strict(),
     categories: z.array(z.object({ id: z.string().min(1), title: localized }).strict()).min(1),
+    /**
+     * The guided flows this insurer offers, each with its parameters. The shape of each flow's
+     * parameters is the flow's own (`params` of its FlowDef), checked when the content is loaded with
+     * the flows known (`tenantSchemaWith`); here any mapping, or nothing for a flow without parameters.
+     */
+    flows: z.record(flowId, flowParams),
   })
   .strict();
+
+/**
+ * The tenant schema with each known flow's parameter schema: an unknown flow id or a wrong parameter
+ * is reported at its line in tenant.yaml, like any other setting.
+ */
+export function tenantSchemaWith(params: ReadonlyMap<string, z.ZodType>) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [id, schema] of params) shape[id] = z.preprocess((v) => v ?? {}, schema).optional();
+  const known = [...params.keys()].join(', ');
+  return tenantSchema.extend({
+    flows: z.strictObject(shape, {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys' ? `no flow is called ${iss.keys.map((k) => `"${k}"`).join(', ')} (the flows: ${known})` : undefined,
+    }),
+  });
+}
 
 export const frontMatterSchema = z
   .object({

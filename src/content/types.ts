@@ -27,6 +27,8 @@ export type Tenant = {
   };
   embed: { allowedOrigins: string[] };
   categories: { id: string; title: Localized }[];
+  /** The guided flows offered, by id, with their parameters as checked by each flow's schema. */
+  flows: Record<string, Record<string, unknown>>;
 };
 
 export type FaqEntry = {

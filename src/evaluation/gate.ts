@@ -64,7 +64,7 @@ export type GateRow = {
   floor: number;
   ok: boolean;
   byKind: Record<string, Tally>;
-  /** "kpt/fr", "atupri/?" (no language named): where answers got worse. */
+  /** "acme/fr", "acme/?" (no language named): where answers got worse. */
   byTenantLang: Record<string, Tally>;
   failures: Outcome[];
 };

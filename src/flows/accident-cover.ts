@@ -6,7 +6,6 @@ const k = (key: string) => `flows:accident-cover.${key}`;
 
 export const accidentCover: FlowDef = {
   id: 'accident-cover',
-  tenants: ['atupri'],
   start: async (ctx) => {
     if (!ctx.subject) return 'anonymous';
     const account = await accountFor(ctx, (a) => a.accidentCover !== undefined);

@@ -1,20 +1,29 @@
 /** The contact form inside the conversation: name, e-mail, optional customer number, topic, message. */
+import { z } from 'zod';
 import type { FlowDef } from '../chat/flow-types.ts';
+import { paramsOf } from './params.ts';
 import { parseEmail, parseMessage, parseName, parseOptionalNumber } from './inputs.ts';
 import { vars } from './shared.ts';
 
 const k = (key: string) => `flows:contact.${key}`;
+export const contactParams = z
+  .object({
+    /** The number the form asks for (optional for the visitor): the insured number or the contract number. */
+    customerNumber: z.enum(['insured-number', 'contract-number']).default('insured-number'),
+  })
+  .strict();
+
 const TOPICS = ['login', 'registration', 'coverage', 'documents', 'invoices', 'other'] as const;
 
 export const contact: FlowDef = {
   id: 'contact',
-  tenants: ['atupri', 'kpt'],
+  params: contactParams,
   start: () => 'name',
   steps: {
     name: { text: (ctx) => ctx.t(k('name'), vars(ctx)), input: { field: 'name', parse: parseName, next: 'email' } },
     email: { text: (ctx) => ctx.t(k('email'), vars(ctx)), input: { field: 'email', parse: parseEmail, next: 'number', kind: 'email' } },
     number: {
-      text: (ctx) => ctx.t(k(`number.${ctx.tenant.id}`), vars(ctx)),
+      text: (ctx) => ctx.t(k(`number.${paramsOf(ctx, 'contact', contactParams).customerNumber === 'contract-number' ? 'contractNumber' : 'insuredNumber'}`), vars(ctx)),
       input: { field: 'customerNumber', parse: parseOptionalNumber, next: 'which-topic' },
       choices: (ctx) => [{ id: 'skip', label: ctx.t(k('skip')), next: 'which-topic' }],
     },

@@ -1,18 +1,43 @@
 /**
- * Changing the deductible (myAtupri). Signed in: pick a legal amount, see the date it takes effect and
+ * Changing the deductible. The amounts offered to adults and children and the deadlines are the
+ * tenant's setting (`flows: deductible-change:` in tenant.yaml). Signed in: pick a legal amount, see the date it takes effect and
  * what the deadlines still allow today, confirm. Anonymous: the steps in the portal and a login link.
  */
 import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
-import { amountsFor, deadlines } from '../rules/deductible.ts';
+import { z } from 'zod';
+import { deadlines } from '../rules/deductible.ts';
 import { longDate } from '../rules/zurich-time.ts';
+import { monthDay, paramsOf } from './params.ts';
 import { accountFor, actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
-const k = (key: string) => `flows:deductible-change.${key}`;
+const ID = 'deductible-change';
+
+const amounts = z
+  .array(z.number().int().min(0).max(10000))
+  .min(2, 'at least two amounts, or there is nothing to change to')
+  .refine((a) => a.every((v, i) => i === 0 || v > a[i - 1]!), 'amounts in increasing order, each once');
+
+export const deductibleParams = z
+  .object({
+    /** The deductibles offered, in CHF: adults (from 19) and children. */
+    amounts: z.object({ adults: amounts, children: amounts }).strict(),
+    /** The last day a change may arrive for 1 January next year, as MM-DD: a decrease, an increase. */
+    deadlines: z
+      .object({ decrease: monthDay, increase: monthDay })
+      .strict()
+      .refine((d) => d.decrease <= d.increase, 'a decrease cannot be allowed later than an increase'),
+  })
+  .strict();
+
+const params = (ctx: FlowContext) => paramsOf(ctx, ID, deductibleParams);
+const amountsFor = (ctx: FlowContext, adult: boolean) => (adult ? params(ctx).amounts.adults : params(ctx).amounts.children);
+
+const k = (key: string) => `flows:${ID}.${key}`;
 
 const chf = (n: number | string) => `CHF ${n}`;
 
 function timing(ctx: FlowContext) {
-  const d = deadlines(ctx.now);
+  const d = deadlines(ctx.now, params(ctx).deadlines);
   return {
     effective: longDate(d.effective, ctx.lang),
     decreaseDeadline: longDate(d.decreaseDeadline, ctx.lang),
@@ -29,8 +54,8 @@ function timing(ctx: FlowContext) {
 const wanted = (ctx: FlowContext) => Number((ctx.data['choice:choose'] ?? '').replace('amount-', ''));
 
 export const deductibleChange: FlowDef = {
-  id: 'deductible-change',
-  tenants: ['atupri'],
+  id: ID,
+  params: deductibleParams,
   start: async (ctx) => {
     if (!ctx.subject) return 'anonymous';
     const account = await accountFor(ctx, (a) => a.deductible !== undefined);
@@ -48,13 +73,13 @@ export const deductibleChange: FlowDef = {
     choose: {
       text: (ctx) => {
         const tm = timing(ctx);
-        const options = amountsFor(ctx.data.adult === 'yes').filter((a) => a !== Number(ctx.data.current) && (tm.canDecrease || a > Number(ctx.data.current)));
+        const options = amountsFor(ctx, ctx.data.adult === 'yes').filter((a) => a !== Number(ctx.data.current) && (tm.canDecrease || a > Number(ctx.data.current)));
         return ctx.t(k(options.length ? 'choose' : 'nothingPossible'), vars(ctx, { ...tm, current: chf(ctx.data.current!) }));
       },
       choices: (ctx) => {
         const { canDecrease } = timing(ctx);
         const current = Number(ctx.data.current);
-        return amountsFor(ctx.data.adult === 'yes')
+        return amountsFor(ctx, ctx.data.adult === 'yes')
           .filter((a) => a !== current && (canDecrease || a > current))
           .map((a) => ({ id: `amount-${a}`, label: chf(a), next: 'confirm' }));
       },

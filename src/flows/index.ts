@@ -1,4 +1,5 @@
 /** Every guided flow, by id. */
+export { paramSchemas } from '../chat/flow-types.ts';
 import type { FlowDef } from '../chat/flow-types.ts';
 import { accidentCover } from './accident-cover.ts';
 import { contact } from './contact.ts';

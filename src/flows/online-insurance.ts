@@ -1,10 +1,12 @@
 /**
- * KPT's online insurance: joining takes effect on the first day of the next month (computed from
- * today), leaving is possible at any time. Signed in, the visitor confirms here; else the insurer's
+ * The online insurance: joining takes effect on the date the tenant's start rule gives (KPT: the first
+ * day of the next month, computed from today), leaving is possible at any time. Signed in, the visitor confirms here; else the insurer's
  * website (where its online form is) or the login.
  */
-import type { FlowDef } from '../chat/flow-types.ts';
-import { firstOfNextMonth, longDate } from '../rules/zurich-time.ts';
+import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
+import { z } from 'zod';
+import { firstOfNextMonth, isoDate, longDate, zurichNow } from '../rules/zurich-time.ts';
+import { paramsOf } from './params.ts';
 import { accountFor, actionStep, failedStep, loginChoice, vars } from './shared.ts';
 
 const start = (flow: 'join' | 'leave'): FlowDef['start'] => async (ctx) => {
@@ -17,33 +19,51 @@ const start = (flow: 'join' | 'leave'): FlowDef['start'] => async (ctx) => {
   return 'confirm';
 };
 
-const joinDate = (now: Date, lang: 'fr' | 'de' | 'it') => longDate(firstOfNextMonth(now), lang);
+export const onlineInsuranceJoinParams = z
+  .object({
+    /** When joining takes effect: the first day of the next month, or of the next year. */
+    start: z.enum(['first-of-next-month', 'first-of-next-year']),
+    /** The key in `urls` of the page with the online form, for visitors who are not signed in. */
+    link: z.string().min(1).default('website'),
+  })
+  .strict();
+
+const joinParams = (ctx: FlowContext) => paramsOf(ctx, 'online-insurance-join', onlineInsuranceJoinParams);
+
+const START_RULES: Record<z.output<typeof onlineInsuranceJoinParams>['start'], (now: Date) => string> = {
+  'first-of-next-month': firstOfNextMonth,
+  'first-of-next-year': (now) => isoDate(zurichNow(now).year + 1, 1, 1),
+};
+
+const joinDate = (ctx: FlowContext) => longDate(START_RULES[joinParams(ctx).start](ctx.now), ctx.lang);
+const formUrl = (ctx: FlowContext) => ctx.tenant.urls[joinParams(ctx).link];
 
 export const onlineInsuranceJoin: FlowDef = {
   id: 'online-insurance-join',
-  tenants: ['kpt'],
+  params: onlineInsuranceJoinParams,
   start: start('join'),
   steps: {
     anonymous: {
-      text: (ctx) => ctx.t('flows:online-insurance-join.anonymous', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })),
-      choices: (ctx) =>
-        ctx.tenant.urls.website ? [{ id: 'form', label: ctx.t('flows:online-insurance-join.openForm', vars(ctx)), url: ctx.tenant.urls.website }] : [],
+      text: (ctx) => ctx.t('flows:online-insurance-join.anonymous', vars(ctx, { date: joinDate(ctx) })),
+      choices: (ctx) => {
+        const url = formUrl(ctx);
+        return url ? [{ id: 'form', label: ctx.t('flows:online-insurance-join.openForm', vars(ctx)), url }] : [];
+      },
       end: true,
     },
     already: { text: (ctx) => ctx.t('flows:online-insurance-join.already', vars(ctx)), end: true },
     confirm: {
-      text: (ctx) => ctx.t('flows:online-insurance-join.confirm', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })),
+      text: (ctx) => ctx.t('flows:online-insurance-join.confirm', vars(ctx, { date: joinDate(ctx) })),
       choices: (ctx) => [{ id: 'confirm', label: ctx.t('flows:online-insurance-join.confirmButton'), next: 'apply' }],
     },
     apply: actionStep('online-insurance-join', () => ({}), 'done'),
-    done: { text: (ctx) => ctx.t('flows:online-insurance-join.done', vars(ctx, { date: joinDate(ctx.now, ctx.lang) })), end: true },
+    done: { text: (ctx) => ctx.t('flows:online-insurance-join.done', vars(ctx, { date: joinDate(ctx) })), end: true },
     failed: failedStep,
   },
 };
 
 export const onlineInsuranceLeave: FlowDef = {
   id: 'online-insurance-leave',
-  tenants: ['kpt'],
   start: start('leave'),
   steps: {
     anonymous: { text: (ctx) => ctx.t('flows:online-insurance-leave.anonymous', vars(ctx)), choices: (ctx) => loginChoice(ctx), end: true },

@@ -8,7 +8,6 @@ import { contactLinks, loginChoice, vars } from './shared.ts';
 
 const portalSteps = (id: string): FlowDef => ({
   id,
-  tenants: ['atupri'],
   start: () => 'steps',
   steps: {
     steps: {

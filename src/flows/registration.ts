@@ -11,7 +11,6 @@ const k = (key: string) => `flows:registration.${key}`;
 
 export const registration: FlowDef = {
   id: 'registration',
-  tenants: ['atupri'],
   entryPoints: {
     'registration-new-clients': 'new-client',
     'registration-activation-link': 'activation',

@@ -136,6 +136,9 @@ const IBAN = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:\s?[0-9A-Za-z]{4}){2,7}(?:\s?[
 const NUMBERS: [RegExp, string][] = [
   [/\b756[.\s]?\d{4}[.\s]?\d{4}[.\s]?\d{2}\b/g, '[ahv]'],
   [/\b(?:KPT|CPT)\s?\d{6,10}\b/gi, '[contract]'],
+  // Any insurer's contract or member number of the same shape (a few capitals and digits, "EX123456"):
+  // an insurer added as content brings its own format, and it must not reach the logs either.
+  [/\b[A-Z]{2,5}\s?\d{5,10}\b/g, '[contract]'],
   [/(?:\+|00)\s?41[\s./-]?\d{2}(?:[\s./-]?\d){7}\b/g, '[phone]'],
   [/\b0\d{2}(?:[\s./-]?\d){7}\b/g, '[phone]'],
   // Any other run of five or more digits (with spaces or dots) can be an insured or policy number.

@@ -215,7 +215,7 @@ export function buildPublicDocument(): Record<string, unknown> {
       title: 'Help assistant API',
       version: API_VERSION,
       description: [
-        'FAQ search, the chat and the account actions of the help assistant of Swiss health insurers, for each tenant (an insurer: `atupri`, `kpt`) in French, German and Italian.',
+        'FAQ search, the chat and the account actions of the help assistant of Swiss health insurers, for each tenant (an insurer, named by its folder in the editor content) in French, German and Italian.',
         '',
         'Every error has the shape `{"error": {"code": "snake_case_code", "message": "…"}}`, with the message in the request\'s language where known. JSON endpoints take `Content-Type: application/json` only. The language used is always echoed back as `lang`.',
         '',

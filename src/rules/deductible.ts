@@ -14,11 +14,15 @@ export type DeductibleDecision =
   | { ok: true; direction: 'increase' | 'decrease'; effective: string; deadline: string }
   | { ok: false; reason: 'same_amount' | 'not_allowed_amount' | 'decrease_too_late'; deadline?: string; effective?: string };
 
+/** The days of the year by which a change must arrive, as "MM-DD"; by law 30 November and 31 December. */
+export type DeductibleDeadlines = { decrease: string; increase: string };
+export const LEGAL_DEADLINES: DeductibleDeadlines = { decrease: '11-30', increase: '12-31' };
+
 /** What the visitor may still do today: the deadlines of this year for a change on 1 January next year. */
-export function deadlines(at: Date) {
+export function deadlines(at: Date, days: DeductibleDeadlines = LEGAL_DEADLINES) {
   const { year, month, day } = zurichNow(at);
-  const decreaseDeadline = isoDate(year, 11, 30);
-  const increaseDeadline = isoDate(year, 12, 31);
+  const decreaseDeadline = `${year}-${days.decrease}`;
+  const increaseDeadline = `${year}-${days.increase}`;
   const today = isoDate(year, month, day);
   return {
     today,
@@ -26,7 +30,7 @@ export function deadlines(at: Date) {
     decreaseDeadline,
     increaseDeadline,
     canDecrease: today <= decreaseDeadline,
-    // An increase is possible until 31 December, that is on every day of the year.
+    // With the legal 31 December, an increase is possible on every day of the year.
     canIncrease: today <= increaseDeadline,
   };
 }

@@ -5,7 +5,7 @@
  * entries share their ids across languages, so a phrasing in any of them teaches the same label, and a
  * message that mixes languages or is too short to detect still finds its label.
  */
-import type { FlowDef } from '../chat/flow-types.ts';
+import { offers, type FlowDef } from '../chat/flow-types.ts';
 import { LANGS, type Content, type Lang } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import { withTypo, wrapped } from './augment.ts';
@@ -76,7 +76,7 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
 function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
   const tc = content.tenants.get(tenantId)!;
   const indexes = search.indexes(tenantId)!;
-  const offered = (flow: string) => flows.get(flow)?.tenants.includes(tenantId) ?? false;
+  const offered = (flow: string) => flows.has(flow) && offers(tc.tenant, flow);
   const labels: Label[] = [];
   const index = new Map<string, number>();
   const labelOf = (l: Label) => {

@@ -16,7 +16,7 @@ export const searchResult = z.object({
   title: z.string().meta({ description: 'The question the entry answers.' }),
   answer: z.string().meta({ description: 'Plain text of the answer, Markdown stripped.' }),
   score: z.number().meta({ description: 'Relevance (BM25), best first; only comparable within one answer.' }),
-  url: z.string().meta({ description: "The entry's page on the help centre.", examples: ['/kpt/fr/faq/login-code-card'] }),
+  url: z.string().meta({ description: "The entry's page on the help centre.", examples: ['/acme/fr/faq/login-code-card'] }),
 });
 
 export const searchResponse = z.object({

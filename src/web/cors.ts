@@ -33,7 +33,7 @@ export function embedOrigins(library: Library): ReadonlySet<string> {
   return set;
 }
 
-/** The origin part of a configured URL ("https://www.kpt.ch/" → "https://www.kpt.ch"). */
+/** The origin part of a configured URL ("https://www.acme.example/" → "https://www.acme.example"). */
 export function originOf(url: string): string {
   try {
     return new URL(url).origin;

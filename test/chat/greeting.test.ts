@@ -3,6 +3,7 @@
  * page's greeting and a greeting in the chat promise nothing the tenant lacks.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { offers } from '../../src/chat/flow-types.ts';
 import { LANGS, type Lang } from '../../src/content/types.ts';
 import { FLOWS } from '../../src/flows/index.ts';
 import { buildApp, escapeHtml } from '../helpers/app.ts';
@@ -14,7 +15,7 @@ const t = (lang: Lang, key: string) => testApp.library().t(lang, key);
 
 const TENANTS = ['atupri', 'kpt'] as const;
 /** The tasks a greeting may offer: the flows other than the contact form. */
-const tasks = (tenant: string, offered: boolean) => [...FLOWS.values()].filter((f) => f.id !== 'contact' && f.tenants.includes(tenant) === offered).map((f) => f.id);
+const tasks = (tenant: string, offered: boolean) => [...FLOWS.values()].filter((f) => f.id !== 'contact' && offers(testApp.library().content.tenants.get(tenant)!.tenant, f.id) === offered).map((f) => f.id);
 
 async function chatPageGreeting(tenant: string, lang: Lang): Promise<string> {
   const res = await app.request(`/${tenant}/${lang}/chat`);

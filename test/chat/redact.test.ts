@@ -23,7 +23,10 @@ describe('redact', () => {
     ['mon numéro est KPT12345678', 'mon numéro est [contract]'],
     ['kpt 12345678 ne marche pas', '[contract] ne marche pas'],
     ['numero CPT12345678', 'numero [contract]'],
-  ])('removes KPT contract numbers: %s', (text, out) => {
+    // Another insurer's format, as a tenant folder may bring it (test/fixtures/insurer-third).
+    ['mon numéro est EX123456', 'mon numéro est [contract]'],
+    ['Vertragsnummer AB 1234567 geht nicht', 'Vertragsnummer [contract] geht nicht'],
+  ])('removes contract numbers: %s', (text, out) => {
     expect(redact(text)).toBe(out);
   });
 

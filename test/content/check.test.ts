@@ -5,6 +5,7 @@ import type { FlowDef } from '../../src/chat/flow-types.ts';
 import { checkContent, formatCheck, type CheckedFlow } from '../../src/content/check.ts';
 import { formatProblem } from '../../src/content/types.ts';
 import { FLOWS } from '../../src/flows/index.ts';
+import { loginTroubleParams } from '../../src/flows/login-trouble.ts';
 import { ROOT } from '../helpers/app.ts';
 import { copyFixture, FIXTURES, lineOf, removeCopies, replace, shownPath, type Edit } from '../helpers/fixture-copy.ts';
 
@@ -13,8 +14,8 @@ afterAll(removeCopies);
 const SHIPPED = { contentDir: join(ROOT, 'content'), localesDir: join(ROOT, 'locales') };
 const GOOD_LOCALES = join(FIXTURES, 'locales-good');
 
-/** The fixture tenant "acme" offers login trouble only. */
-const FIXTURE_FLOWS: ReadonlyMap<string, CheckedFlow> = new Map([['login-trouble', { id: 'login-trouble', tenants: ['acme'] }]]);
+/** The flows the checks know of here; the fixture tenant "acme" offers login trouble only (its tenant.yaml). */
+const FIXTURE_FLOWS: ReadonlyMap<string, CheckedFlow> = new Map([['login-trouble', { id: 'login-trouble', params: loginTroubleParams }]]);
 
 const broken = (what: string, edits: Record<string, Edit>) => copyFixture('content-good', edits, `content-check-${what}`);
 
@@ -58,14 +59,35 @@ describe('checkContent: what the server needs to load', () => {
   it('reports an unknown front matter field at its line', () => {
     const file = 'acme/faq/login-password.de.md';
     const dir = broken('front-matter', { [file]: replace('category: login', 'categroy: login') });
-    // zod names the unknown key on the front matter as a whole, so the line is where the front matter starts.
-    expect(check(dir).errors).toContain(`${shownPath(dir, file)}:2: Unrecognized key: "categroy"`);
+    // zod names the unknown key on the front matter as a whole; the line is the key's own.
+    expect(check(dir).errors).toContain(`${shownPath(dir, file)}:${lineOf(dir, file, 'categroy:')}: Unrecognized key: "categroy"`);
   });
 
   it('reports a bad value in tenant.yaml at its line', () => {
     const file = 'acme/tenant.yaml';
     const dir = broken('tenant-schema', { [file]: replace('primary: "#123456"', 'primary: blue') });
     expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'primary: blue')}: theme.primary: a colour like "#003c71"`]);
+  });
+
+  it('reports a flow in tenant.yaml that does not exist, at its line, with the flows there are', () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('tenant-unknown-flow', { [file]: replace('flows:\n', 'flows:\n  login-troubles:\n') });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'login-troubles:')}: flows: no flow is called "login-troubles" (the flows: login-trouble)`]);
+  });
+
+  it("reports a flow parameter the flow does not accept, at its line", () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('tenant-flow-param', {
+      [file]: (text) => text.replace(/pattern: .*/, 'pattern: "[0-9"'),
+    });
+    const shown = shownPath(dir, file);
+    expect(check(dir).errors).toEqual([
+      `${shown}:${lineOf(dir, file, 'pattern:')}: flows.login-trouble.identifier.pattern: a regular expression, e.g. "KPT\\\\d{8}" (KPT and eight digits)`,
+    ]);
+    const fixed = broken('tenant-flow-param-example', { [file]: (text) => text.replace('kind: email-or-insured-number', 'kind: contract-number') });
+    expect(check(fixed).errors).toEqual([
+      `${shownPath(fixed, file)}:${lineOf(fixed, file, 'kind: contract-number')}: flows.login-trouble.identifier: a contract number needs an example and its format in words (fr, de, it): the texts show them`,
+    ]);
   });
 
   it('reports an entry missing in one language', () => {
@@ -104,13 +126,13 @@ describe('checkContent: editor checks', () => {
 
   it('reports a trigger key that names no flow, and one of a flow the tenant does not offer', () => {
     const file = 'acme/triggers/fr.yaml';
-    const flows: ReadonlyMap<string, CheckedFlow> = new Map([...FIXTURE_FLOWS, ['deductible-change', { id: 'deductible-change', tenants: ['other'] }]]);
+    const flows: ReadonlyMap<string, CheckedFlow> = new Map([...FIXTURE_FLOWS, ['deductible-change', { id: 'deductible-change' }]]);
     const dir = broken('trigger', {
       [file]: (text) => `${text.trimEnd()}\nlogin-troubles:\n  - mot de passe perdu\ndeductible-change:\n  - changer ma franchise\n`,
     });
     expect(check(dir, flows).errors).toEqual([
       `${shownPath(dir, file)}:${lineOf(dir, file, 'login-troubles:')}: flow "login-troubles" does not exist (flows of acme: login-trouble)`,
-      `${shownPath(dir, file)}:${lineOf(dir, file, 'deductible-change:')}: flow "deductible-change" is not offered by acme (flows of acme: login-trouble)`,
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'deductible-change:')}: flow "deductible-change" is not offered by acme (flows of acme: login-trouble): list it under "flows:" in acme/tenant.yaml, or remove these triggers`,
     ]);
   });
 
@@ -120,7 +142,7 @@ describe('checkContent: editor checks', () => {
         'login-trouble',
         {
           id: 'login-trouble',
-          tenants: ['acme'],
+          params: loginTroubleParams,
           steps: {
             problem: {
               text: (ctx) => ctx.t('flows:login-trouble.problem', { portal: ctx.tenant.portal[ctx.lang] }),
@@ -163,11 +185,11 @@ describe('checkContent: editor checks', () => {
 
   it.each([
     ['http://my.acme.example/hilfe', 'link "http://my.acme.example/hilfe" must use https://'],
-    ['javascript:alert(1)', 'link "javascript:alert(1)" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['javascript:alert(1)', 'link "javascript:alert(1)" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>'],
     ['/acme/de/faq/nope', 'link "/acme/de/faq/nope": there is no entry "nope" for acme'],
     ['/other/de/faq/login-password', 'link "/other/de/faq/login-password": there is no tenant "other"'],
     ['/acme/en/faq/login-password', 'link "/acme/en/faq/login-password": "en" is not fr, de or it'],
-    ['/acme/de/chat', 'link "/acme/de/chat" must be an https:// address or an FAQ page like /kpt/fr/faq/<id>'],
+    ['/acme/de/chat', 'link "/acme/de/chat" must be an https:// address or an FAQ page like /<tenant>/fr/faq/<id>'],
     ['https://', 'link "https://" is not a valid address'],
   ])('reports the link %s at its line', (href, message) => {
     const file = 'acme/faq/login-password.de.md';

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loginTroubleParams } from '../../src/flows/login-trouble.ts';
 import { checkContent, type CheckedFlow } from '../../src/content/check.ts';
 import { formatProblem } from '../../src/content/types.ts';
 import { fixFrench, frenchIssues } from '../../src/content/typography.ts';
@@ -16,7 +17,7 @@ import { copyFixture, FIXTURES, lineOf, removeCopies, replace, shownPath, type E
 
 afterAll(removeCopies);
 
-const FLOWS: ReadonlyMap<string, CheckedFlow> = new Map([['login-trouble', { id: 'login-trouble', tenants: ['acme'] }]]);
+const FLOWS: ReadonlyMap<string, CheckedFlow> = new Map([['login-trouble', { id: 'login-trouble', params: loginTroubleParams }]]);
 const LOCALES = join(FIXTURES, 'locales-good');
 
 const STYLE_DE = `terms:

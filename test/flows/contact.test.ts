@@ -26,7 +26,7 @@ describe('contact form in the conversation', () => {
 
     const number = await v.say('marie.exemple@example.ch');
     expect(number.reply.flow?.step).toBe('number');
-    expect(number.reply.text).toBe(t('flows:contact.number.kpt'));
+    expect(number.reply.text).toBe(t('flows:contact.number.contractNumber'));
     expect(choiceIds(number)).toContain('skip');
 
     const topic = await v.press('skip');

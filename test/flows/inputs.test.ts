@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowContext } from '../../src/chat/flow-types.ts';
 import {
-  parseContractNumber,
   parseEmail,
   parseInsuredNumber,
   parseLoginIdentifier,
@@ -10,12 +9,17 @@ import {
   parseName,
   parseOptionalNumber,
 } from '../../src/flows/inputs.ts';
+import type { LoginIdentifier } from '../../src/flows/login-trouble.ts';
 
 /** Only what the validators use: the tenant id and a translator (which returns the key, to see which error). */
-const ctx = (tenant: 'atupri' | 'kpt') => ({ tenant: { id: tenant }, t: (key: string) => key }) as unknown as FlowContext;
+const ctx = (tenant: string) => ({ tenant: { id: tenant }, lang: 'fr', t: (key: string) => key }) as unknown as FlowContext;
 const atupri = ctx('atupri');
 const kpt = ctx('kpt');
 const error = (key: string) => ({ ok: false, error: `flows:errors.${key}` });
+
+/** The identifiers as the shipped tenant.yaml files set them (flows: login-trouble: identifier:). */
+const CONTRACT: LoginIdentifier = { kind: 'contract-number', pattern: 'KPT\\d{8}', example: 'KPT12345678', format: { fr: 'KPT suivi de huit chiffres', de: 'KPT und acht Ziffern', it: 'KPT seguito da otto cifre' } };
+const EMAIL_OR_NUMBER: LoginIdentifier = { kind: 'email-or-insured-number', pattern: '\\d{5,16}' };
 
 describe('parseEmail', () => {
   it('accepts and trims an address', () => {
@@ -27,18 +31,18 @@ describe('parseEmail', () => {
   });
 });
 
-describe('parseContractNumber', () => {
+describe('parseLoginIdentifier with a contract number', () => {
   it.each([
     ['KPT12345678', 'KPT12345678'],
     ['kpt12345678', 'KPT12345678'],
     ['KPT 1234 5678', 'KPT12345678'],
     ['kpt-1234.5678', 'KPT12345678'],
   ])('normalises %j', (raw, value) => {
-    expect(parseContractNumber(raw, kpt)).toEqual({ ok: true, value });
+    expect(parseLoginIdentifier(raw, kpt, CONTRACT)).toEqual({ ok: true, value });
   });
 
   it.each(['KPT1234567', 'KPT123456789', '12345678', 'CPT12345678', 'marie@example.ch'])('refuses %j', (raw) => {
-    expect(parseContractNumber(raw, kpt)).toEqual(error('contractNumber'));
+    expect(parseLoginIdentifier(raw, kpt, CONTRACT)).toEqual(error('contractNumber'));
   });
 });
 
@@ -59,14 +63,22 @@ describe('parseInsuredNumber', () => {
 
 describe('parseLoginIdentifier', () => {
   it('takes an e-mail or an insured number on myAtupri', () => {
-    expect(parseLoginIdentifier('anna.muster@example.ch', atupri)).toEqual({ ok: true, value: 'anna.muster@example.ch' });
-    expect(parseLoginIdentifier('756.123.456', atupri)).toEqual({ ok: true, value: '756123456' });
-    expect(parseLoginIdentifier('anna', atupri)).toEqual(error('identifier'));
+    expect(parseLoginIdentifier('anna.muster@example.ch', atupri, EMAIL_OR_NUMBER)).toEqual({ ok: true, value: 'anna.muster@example.ch' });
+    expect(parseLoginIdentifier('756.123.456', atupri, EMAIL_OR_NUMBER)).toEqual({ ok: true, value: '756123456' });
+    expect(parseLoginIdentifier('anna', atupri, EMAIL_OR_NUMBER)).toEqual(error('identifier'));
+  });
+
+  it('takes a contract number in the format the tenant sets, in upper case', () => {
+    const other: LoginIdentifier = { ...CONTRACT, pattern: 'SN\\d{6}', example: 'SN123456' };
+    expect(parseLoginIdentifier('sn 123 456', kpt, other)).toEqual({ ok: true, value: 'SN123456' });
+    expect(parseLoginIdentifier('KPT12345678', kpt, other)).toEqual(error('contractNumber'));
+    // The pattern is the whole number: a longer one that contains it is refused.
+    expect(parseLoginIdentifier('XSN1234567', kpt, other)).toEqual(error('contractNumber'));
   });
 
   it('takes only a contract number on KPT', () => {
-    expect(parseLoginIdentifier('kpt 1234 5678', kpt)).toEqual({ ok: true, value: 'KPT12345678' });
-    expect(parseLoginIdentifier('marie.exemple@example.ch', kpt)).toEqual(error('contractNumber'));
+    expect(parseLoginIdentifier('kpt 1234 5678', kpt, CONTRACT)).toEqual({ ok: true, value: 'KPT12345678' });
+    expect(parseLoginIdentifier('marie.exemple@example.ch', kpt, CONTRACT)).toEqual(error('contractNumber'));
   });
 });
 

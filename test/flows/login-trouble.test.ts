@@ -6,6 +6,8 @@ afterAll(() => testApp.dispose());
 const { app, store } = testApp;
 const t = (lang: 'fr' | 'de' | 'it', key: string, vars?: Record<string, unknown>) => testApp.library().t(lang, key, vars);
 const outbox = (tenant: string) => store.listOutbox(tenant, 1000);
+/** KPT's contract number as its tenant.yaml describes it, in the texts that show it. */
+const KPT_NUMBER = { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' };
 
 async function atProblem(tenant: 'atupri' | 'kpt', lang: 'fr' | 'de' | 'it' = 'fr') {
   const v = new Visitor(app, tenant, lang);
@@ -20,9 +22,11 @@ describe('login-trouble: the first question', () => {
   it('offers the lost code card only on KPT', async () => {
     const kpt = await atProblem('kpt');
     expect(choiceIds(kpt.last!)).toEqual(['password', 'code', 'number', 'card', 'other', 'cancel']);
+    expect(kpt.last!.reply.text).toBe(t('fr', 'flows:login-trouble.problem.contractNumber', { portal: 'CPTnet', ...KPT_NUMBER }));
+    expect(kpt.last!.reply.text).toContain('(KPT suivi de huit chiffres, p. ex. KPT12345678)');
     const atupri = await atProblem('atupri');
     expect(choiceIds(atupri.last!)).toEqual(['password', 'code', 'number', 'other', 'cancel']);
-    expect(atupri.last!.reply.text).toBe(t('fr', 'flows:login-trouble.problem.atupri', { portal: 'myAtupri' }));
+    expect(atupri.last!.reply.text).toBe(t('fr', 'flows:login-trouble.problem.emailOrInsuredNumber', { portal: 'myAtupri' }));
   });
 
   it('asks what the problem is when the visitor only says they cannot log in (myAtupri)', async () => {
@@ -44,7 +48,7 @@ describe('login-trouble: forgotten password', () => {
     const v = await atProblem('atupri');
     const ask = await v.press('password');
     expect(ask.reply.flow).toEqual({ id: 'login-trouble', step: 'password' });
-    expect(ask.reply.text).toBe(t('fr', 'flows:login-trouble.password.atupri'));
+    expect(ask.reply.text).toBe(t('fr', 'flows:login-trouble.password.emailOrInsuredNumber'));
 
     const wrong = await v.say('abc');
     expect(wrong.reply.kind).toBe('flow');
@@ -92,7 +96,8 @@ describe('login-trouble: forgotten password', () => {
     await v.press('password');
     const wrong = await v.say('marie@gmail.com');
     expect(wrong.reply.flow?.step).toBe('password');
-    expect(wrong.reply.text.startsWith(t('fr', 'flows:errors.contractNumber'))).toBe(true);
+    expect(wrong.reply.text.startsWith(t('fr', 'flows:errors.contractNumber', KPT_NUMBER))).toBe(true);
+    expect(wrong.reply.text).toContain('KPT suivi de huit chiffres, p. ex. KPT12345678');
     const sent = await v.say('kpt 1234 5678');
     expect(sent.reply.flow?.step).toBe('reset-sent');
     expect(outbox('kpt')[0]).toMatchObject({ channel: 'email', recipient: 'marie.exemple@example.ch' });
@@ -114,7 +119,7 @@ describe('login-trouble: code not received', () => {
     const v = await atProblem('kpt');
     const checks = await v.press('code');
     expect(checks.reply.flow).toEqual({ id: 'login-trouble', step: 'code-checks' });
-    expect(checks.reply.text).toBe(t('fr', 'flows:login-trouble.codeChecks.kpt'));
+    expect(checks.reply.text).toBe(t('fr', 'flows:login-trouble.codeChecks.contractNumber'));
     expect(choiceIds(checks)).toEqual(['resend', 'solved', 'still-stuck', 'back', 'cancel']);
     const ask = await v.press('resend');
     expect(ask.reply.flow?.step).toBe('resend-ask');
@@ -144,7 +149,8 @@ describe('login-trouble: lost code card (KPT)', () => {
     const v = await atProblem('kpt');
     const ask = await v.press('card');
     expect(ask.reply.flow?.step).toBe('card');
-    expect(ask.reply.text).toBe(t('fr', 'flows:login-trouble.card'));
+    expect(ask.reply.text).toBe(t('fr', 'flows:login-trouble.card', KPT_NUMBER));
+    expect(ask.reply.text).toContain('(p. ex. KPT12345678)');
     const before = outbox('kpt').length;
     const done = await v.say('KPT 1234 5678');
     expect(done.reply.flow).toEqual({ id: 'login-trouble', step: 'card-ordered' });

@@ -86,7 +86,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     const pressed = await htmx('/kpt/fr/chat', { conversationId: id, choice: 'password' });
     expect(pressed.res.status).toBe(200);
     expect(pressed.html).toContain(`<li class="msg visitor"><span class="sr-only">${t('fr', 'chat:you')}: </span>${escapeHtml(t('fr', 'flows:login-trouble.choices.password'))}</li>`);
-    expect(pressed.html).toContain(escapeHtml(t('fr', 'flows:login-trouble.password.kpt')));
+    expect(pressed.html).toContain(escapeHtml(t('fr', 'flows:login-trouble.password.contractNumber', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(oobConversationId(pressed.html)).toBe(id);
     const state = testApp.store.getConversation(id)!.state;
     expect(state.flow?.step).toBe('password');
@@ -139,7 +139,7 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toContain(escapeHtml("je n'arrive pas à me connecter au CPTnet"));
-    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.problem.kpt', { portal: 'CPTnet' })));
+    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.problem.contractNumber', { portal: 'CPTnet', example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(choiceButtons(html).map((b) => b.id)).toEqual(['password', 'code', 'number', 'card', 'other', 'cancel']);
     expect(html).toContain(`name="conversationId" value="${id}"`);
     expect(html).toContain(escapeHtml(t('fr', 'chat:newConversation')));
@@ -153,7 +153,7 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
     expect(pressed.res.headers.get('location')).toBe(`/kpt/fr/chat?c=${id}`);
     const html = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
     expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.choices.card')));
-    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.card')));
+    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.card', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(testApp.store.getConversation(id)!.state.flow?.step).toBe('card');
   });
 

@@ -1,5 +1,5 @@
 /* Help assistant widget loader (no build step). Embed with
- *   <script src="https://<assistant host>/widget.js" data-tenant="kpt" data-lang="fr" async></script>
+ *   <script src="https://<assistant host>/widget.js" data-tenant="acme" data-lang="fr" async></script>
  * Optional: data-token="<portal JWT>". API: window.HelpAssistant.open(), .close(), .setLanguage(lang),
  * .setToken(jwt), .on(event, fn), .off(event, fn); events "open", "close", "conversation", "escalated",
  * "tokeninvalid", also dispatched on window as "help-assistant:<event>". The iframe protocol is
