@@ -41,6 +41,8 @@ export const tenantSchema = z
       .strict(),
     embed: z.object({ allowedOrigins: z.array(z.url({ message: 'an origin like "https://www.example.ch"' })) }).strict(),
     categories: z.array(z.object({ id: z.string().min(1), title: localized }).strict()).min(1),
+    /** FAQ entry ids the chat suggests when it opens, until the question log knows what people ask. */
+    suggestions: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an FAQ entry id')).max(5).optional(),
   })
   .strict();
 

@@ -27,6 +27,8 @@ export type Tenant = {
   };
   embed: { allowedOrigins: string[] };
   categories: { id: string; title: Localized }[];
+  /** FAQ entry ids the chat suggests when it opens, until the question log knows what people ask. */
+  suggestions?: string[];
 };
 
 export type FaqEntry = {

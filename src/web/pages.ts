@@ -65,8 +65,10 @@ export function helpPages(deps: WebDeps) {
     page((c, ctx) => {
       // htmx asks for the result list only; a plain form post gets the whole page.
       // The same URL answers two ways, so caches must keep them apart.
-      c.header('Vary', 'HX-Request');
-      if (c.req.header('hx-request') === 'true') {
+      c.header('Vary', 'HX-Request, HX-History-Restore-Request');
+      // Back or forward to a search whose page htmx no longer holds asks for the whole page again.
+      const restore = c.req.header('hx-history-restore-request') === 'true';
+      if (c.req.header('hx-request') === 'true' && !restore) {
         return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'), true)));
       }
       return home(c, ctx);

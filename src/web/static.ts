@@ -7,12 +7,14 @@ import type { Env, WebDeps } from './context.ts';
 const require = createRequire(import.meta.url);
 const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
+const chatScript = readFileSync(new URL('./static/chat.js', import.meta.url), 'utf8');
 
 const CACHE = 'public, max-age=3600';
 
 export function staticAssets(deps: WebDeps) {
   const app = new Hono<Env>();
   app.get('/htmx.min.js', (c) => c.body(htmx, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE }));
+  app.get('/chat.js', (c) => c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE }));
   app.get('/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': CACHE }));
   app.get('/theme/:file{[a-z0-9-]+\\.css}', (c) => {
     const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.css$/, ''));

@@ -32,6 +32,8 @@ function base(ctx: PageContext) {
     langs: LANGS.map((code) => ({ code, label: LANG_LABELS[code] })),
     langHref: ctx.langHref,
     bodyClass: ctx.embedded ? 'embedded' : '',
+    /** ": " as the language writes it: French puts a no-break space before the colon. */
+    colon: ctx.lang === 'fr' ? '\u00a0: ' : ': ',
     title: t('help.title', { portal: ctx.tenant.portal[ctx.lang] }),
   };
 }

@@ -131,6 +131,7 @@ describe('no internal detail in any response', () => {
     reply: async () => {
       throw new TypeError('secret internal detail at /src/chat/engine.ts:12:3');
     },
+    suggestions: () => [],
     history: () => {
       throw new TypeError('secret internal detail');
     },
