@@ -21,6 +21,7 @@ import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
+import { searchEngines } from './web/seo.ts';
 import { staticAssets } from './web/static.ts';
 import { widget } from './web/widget.ts';
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
   app.route('/', widget(deps));
+  app.route('/', searchEngines(deps));
   app.route('/', openapiDocs());
   // Unknown API paths answer in JSON, before the page routes could take them for /<tenant>/<lang>.
   app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));

@@ -16,6 +16,16 @@ export function staticAssets(deps: WebDeps) {
   app.get('/htmx.min.js', (c) => c.body(htmx, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE }));
   app.get('/chat.js', (c) => c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': CACHE }));
   app.get('/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': CACHE }));
+  // A favicon per tenant in its colour: a speech bubble with a question mark.
+  app.get('/favicon/:file{[a-z0-9-]+\\.svg}', (c) => {
+    const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.svg$/, ''));
+    if (!tc) return c.body('', 404, { 'content-type': 'image/svg+xml' });
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
+      `<path d="M4 3h24a3 3 0 0 1 3 3v16a3 3 0 0 1-3 3H13l-7 5v-5H4a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z" fill="${tc.tenant.theme.primary}"/>` +
+      `<text x="16" y="20.5" font-family="Arial, sans-serif" font-size="17" font-weight="700" fill="#fff" text-anchor="middle">?</text></svg>`;
+    return c.body(svg, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=300' });
+  });
   app.get('/theme/:file{[a-z0-9-]+\\.css}', (c) => {
     const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.css$/, ''));
     if (!tc) return c.body('/* unknown tenant */', 404, { 'content-type': 'text/css; charset=utf-8' });

@@ -17,6 +17,8 @@ export type PageContext = {
   /** The same page in another language. */
   langHref: (lang: Lang) => string;
   embedded?: boolean;
+  /** The site's origin, for canonical and alternate addresses (absent: no such links). */
+  origin?: string;
 };
 
 export function renderPage(view: string, ctx: PageContext, data: Record<string, unknown>): string {
@@ -31,6 +33,7 @@ function base(ctx: PageContext) {
     t,
     langs: LANGS.map((code) => ({ code, label: LANG_LABELS[code] })),
     langHref: ctx.langHref,
+    origin: ctx.origin,
     bodyClass: ctx.embedded ? 'embedded' : '',
     /** ": " as the language writes it: French puts a no-break space before the colon. */
     colon: ctx.lang === 'fr' ? '\u00a0: ' : ': ',
