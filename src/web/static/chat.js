@@ -8,6 +8,7 @@
   var chatForm = function (el) { return el && el.tagName == 'FORM' && (el.id == 'chat-form' || (el.closest && el.closest('#chat-log'))); };
   var pending = []; // the echo and the indicator shown while a request runs
   var byChoice = false; // the last request came from a choice button (its button is gone: focus the reply)
+  var pendingTurn = false; // a turn was asked for and has not been shown yet
 
   var add = function (cls, text, attrs) {
     var li = document.createElement('li');
@@ -27,6 +28,7 @@
     if (!chatForm(form)) return;
     var submitter = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent && e.detail.requestConfig.triggeringEvent.submitter;
     byChoice = form.id != 'chat-form';
+    pendingTurn = true;
     var text = byChoice ? (submitter ? submitter.textContent : '') : (form.elements.message ? form.elements.message.value : '');
     if (!text.trim()) return;
     // The visitor's words at once; the real turn from the server replaces them.
@@ -38,12 +40,15 @@
     pending[0].scrollIntoView({ block: 'nearest' });
   });
 
-  document.addEventListener('htmx:beforeSwap', function (e) { if (chatForm(e.detail.elt)) clear(); });
+  // A turn lands in the log (the form that asked is swapped out, so its own events no longer reach here).
+  var intoLog = function (e) { return (e.detail.target && e.detail.target.id == 'chat-log') || chatForm(e.detail.elt); };
+  document.addEventListener('htmx:beforeSwap', function (e) { if (intoLog(e)) clear(); });
   document.addEventListener('htmx:afterRequest', function (e) {
     if (!chatForm(e.detail.elt)) return;
     clear();
     // A failed or empty request leaves the form as it was: usable again.
     if (!e.detail.successful || e.detail.xhr.status == 204) {
+      pendingTurn = false;
       setDisabled(controls('#chat-form button, #chat-form input, #chat-form textarea'), false);
       var last = controls('#chat-log .msg-choices');
       if (last.length) setDisabled(last[last.length - 1].querySelectorAll('button'), false);
@@ -51,7 +56,8 @@
   });
 
   document.addEventListener('htmx:afterSettle', function (e) {
-    if (!chatForm(e.detail.elt)) return;
+    if (!intoLog(e) || !pendingTurn) return;
+    pendingTurn = false;
     var asked = controls('#chat-log .msg.visitor');
     var replies = controls('#chat-log .msg.assistant[data-kind]');
     var reply = replies[replies.length - 1];
