@@ -29,6 +29,8 @@ export type Tenant = {
   categories: { id: string; title: Localized }[];
   /** FAQ entry ids the chat suggests when it opens, until the question log knows what people ask. */
   suggestions?: string[];
+  /** Timely hints the help page and the chat greeting show while they are due. */
+  hints?: import('../rules/hints.ts').HintId[];
 };
 
 export type FaqEntry = {

@@ -15,7 +15,7 @@ import { MAX_MESSAGE } from './chat-api.ts';
 import type { Env, WebDeps } from './context.ts';
 import { originOf } from './cors.ts';
 import { errorPage, notFound } from './pages.ts';
-import { renderPage, type PageContext } from './view.ts';
+import { renderPage, timelyHints, type PageContext } from './view.ts';
 
 /** The plain chat page's conversation, per tenant (the cookie's path). */
 const COOKIE = 'chat_conversation';
@@ -45,7 +45,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const host = c.req.query('host');
     const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;
     const hostOrigin = embedded && host && trusted(host) ? host : undefined;
-    return { ctx, chatPath, embedded, hostOrigin };
+    return { ctx, tc, chatPath, embedded, hostOrigin };
   };
 
   app.get('/:tenant/:lang/chat', (c) => {
@@ -76,6 +76,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         inputKind: history?.conversation.state.lastReply?.input?.kind ?? 'text',
         hostOrigin: x.hostOrigin,
         chatScript: true,
+        hints: history ? [] : timelyHints(x.ctx, x.tc, deps.clock()),
         suggestions: history ? [] : deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang),
       }),
     );

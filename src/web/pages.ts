@@ -6,7 +6,7 @@ import type { Env, WebDeps } from './context.ts';
 import { fromAcceptLanguage } from './lang.ts';
 import { entryUrl, snippet } from './results.ts';
 import { describe, faqPage } from './seo.ts';
-import { renderPage, type PageContext } from './view.ts';
+import { renderPage, timelyHints, type PageContext } from './view.ts';
 
 const MAX_QUERY = 300;
 
@@ -61,7 +61,8 @@ export function helpPages(deps: WebDeps) {
     const categories = ctx.tenant.categories
       .map((cat) => ({ id: cat.id, title: cat.title[ctx.lang], entries: entries.filter((e) => e.category === cat.id) }))
       .filter((cat) => cat.entries.length > 0);
-    return c.html(renderPage('home', ctx, { categories, jsonLd: faqPage(entries, ctx.lang), ...searchModel(ctx, c.req.query('q')) }));
+    const hints = timelyHints(ctx, ctx.tc, deps.clock());
+    return c.html(renderPage('home', ctx, { categories, hints, jsonLd: faqPage(entries, ctx.lang), ...searchModel(ctx, c.req.query('q')) }));
   };
 
   app.get('/:tenant/:lang/', page(home));
