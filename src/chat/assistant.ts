@@ -41,7 +41,7 @@ export type Assistant = {
   /** The messages of a conversation, for the chat page after a reload. */
   history(tenant: string, conversationId: string): { conversation: Conversation; messages: ReturnType<Store['transcript']> } | undefined;
   /** The questions the chat suggests when it opens (most asked lately, else the editors' choice). */
-  suggestions(tenant: string, lang: Lang): { id: string; question: string }[];
+  suggestions(tenant: string, lang: Lang, topic?: string): { id: string; question: string }[];
 };
 
 export function createAssistant(deps: {
@@ -70,10 +70,11 @@ export function createAssistant(deps: {
   };
 
   return {
-    suggestions(tenant, lang) {
+    suggestions(tenant, lang, topic) {
       const tc = deps.library().content.tenants.get(tenant);
       if (!tc) return [];
-      return suggestedEntries(recentlyAsked(tenant), tc.entries[lang], tc.tenant.suggestions).map((e) => ({ id: e.id, question: e.question }));
+      const known = topic && tc.tenant.categories.some((c) => c.id === topic) ? topic : undefined;
+      return suggestedEntries(recentlyAsked(tenant), tc.entries[lang], tc.tenant.suggestions, known ? { topic: known } : {}).map((e) => ({ id: e.id, question: e.question }));
     },
 
     async reply(req) {

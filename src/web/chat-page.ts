@@ -77,7 +77,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         hostOrigin: x.hostOrigin,
         chatScript: true,
         hints: history ? [] : timelyHints(x.ctx, x.tc, deps.clock()),
-        suggestions: history ? [] : deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang),
+        suggestions: history ? [] : deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang, c.req.query('topic')),
       }),
     );
   });

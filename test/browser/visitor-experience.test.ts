@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, screenshot, seriousViolations, startAssistant, type Assistant } from '../helpers/browser.ts';
+import { hasChromium, hostPage, launchBrowser, screenshot, seriousViolations, startAssistant, startHostSite, type Assistant, type HostSite } from '../helpers/browser.ts';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -13,16 +13,20 @@ const PHONE = { width: 390, height: 844 };
 describe.skipIf(!hasChromium)('the visitor in the browser', { timeout: 60_000 }, () => {
   let browser: Browser;
   let assistant: Assistant;
+  let host: HostSite;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    assistant = await startAssistant(['https://host.example']);
+    host = await startHostSite((path) =>
+      path === '/documents' ? hostPage(`<script src="${assistant.origin}/widget.js" data-tenant="kpt" data-lang="fr" data-topic="documents" async></script>`) : undefined,
+    );
+    assistant = await startAssistant([host.origin]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
-    await assistant?.close();
+    await Promise.all([assistant?.close(), host?.close()]);
   });
 
   async function newPage(viewport = DESKTOP, options: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = {}): Promise<Page> {
@@ -215,4 +219,29 @@ describe.skipIf(!hasChromium)('the visitor in the browser', { timeout: 60_000 },
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'chat_conversation')?.httpOnly).toBe(true);
   });
+
+  for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    it(`widget (${name}): the host page's topic gives the suggestions; open, the launcher is the close button`, async () => {
+      const page = await newPage(viewport);
+      await page.goto(`${host.origin}/documents`);
+      const launcher = page.locator('help-assistant').locator('#l');
+      await launcher.click();
+      const frame = page.frameLocator('help-assistant iframe');
+      await frame.locator('.suggestions button').first().waitFor();
+      const categories = new Map(assistant.app.library().content.tenants.get('kpt')!.entries.fr.map((e) => [e.question, e.category]));
+      const suggested = await frame.locator('.suggestions button').allTextContents();
+      expect(suggested.length).toBeGreaterThanOrEqual(3);
+      for (const q of suggested) expect(categories.get(q)).toBe('documents');
+      if (viewport === DESKTOP) {
+        expect(await launcher.getAttribute('aria-expanded')).toBe('true');
+        expect(await launcher.textContent()).toContain('Fermer');
+        await screenshot(page, `widget-open-${name}`);
+        await launcher.click();
+        expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+        expect(await launcher.textContent()).toContain('Assistant CPTnet');
+      } else {
+        await screenshot(page, `widget-open-${name}`);
+      }
+    });
+  }
 });
