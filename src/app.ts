@@ -1,5 +1,6 @@
 /** Builds the HTTP application from its dependencies: middleware order, mounted sub-apps, error handling. */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import type { Assistant } from './chat/assistant.ts';
 import type { ActionService } from './actions/service.ts';
@@ -44,6 +45,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
+  // gzip or deflate for clients that accept it (pages, htmx, styles, JSON).
+  app.use(compress());
   app.use(securityHeaders);
   app.use('/api/*', apiCors(deps));
   app.use(

@@ -56,9 +56,10 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
       deleteCookie(c, COOKIE, { path: cookiePath });
       return c.redirect(x.chatPath, 303);
     }
-    // Conversation pages are the visitor's own: never indexed, never cached by a shared cache.
-    c.header('X-Robots-Tag', 'noindex');
+    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
+    // no page of its own for search engines.
     c.header('Cache-Control', 'private, no-store');
+    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
     const id = x.embedded ? c.req.query('c') : getCookie(c, COOKIE);
     const found = id ? deps.assistant.history(x.ctx.tenant.id, id) : undefined;
     // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the

@@ -40,7 +40,8 @@ export function searchEngines(deps: Pick<WebDeps, 'library' | 'defaultTenant'>) 
       'Disallow: /editor',
       'Disallow: /demo',
       'Disallow: /api/',
-      'Disallow: /*/chat',
+      // A conversation is never in an address; what is left out is the widget's frame and prefilled questions.
+      'Disallow: /*/chat?',
       'Disallow: /*/search',
       '',
       `Sitemap: ${origin}/sitemap.xml`,

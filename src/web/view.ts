@@ -5,6 +5,7 @@ import { LANGS, type Lang, type Tenant, type TenantContent } from '../content/ty
 import { dueHints, HINT_ENTRY } from '../rules/hints.ts';
 import { longDate } from '../rules/zurich-time.ts';
 import type { Library } from '../library.ts';
+import { ASSET_VERSION } from './static.ts';
 
 const views = fileURLToPath(new URL('../../views', import.meta.url));
 /** The one template engine of the pages, the editors' pages and the demo page. */
@@ -36,6 +37,8 @@ function base(ctx: PageContext) {
     langs: LANGS.map((code) => ({ code, label: LANG_LABELS[code] })),
     langHref: ctx.langHref,
     origin: ctx.origin,
+    assetVersion: ASSET_VERSION,
+    contentVersion: ctx.library.content.version,
     bodyClass: ctx.embedded ? 'embedded' : '',
     /** ": " as the language writes it: French puts a no-break space before the colon. */
     colon: ctx.lang === 'fr' ? '\u00a0: ' : ': ',

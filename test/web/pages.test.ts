@@ -95,8 +95,21 @@ describe('GET /:tenant/:lang/ (home)', () => {
 
   it('uses the tenant theme and the interface strings of the language', async () => {
     const { html } = await page('/atupri/it/');
-    expect(html).toContain('href="/static/theme/atupri.css"');
+    // one stylesheet: the shared styles with the tenant's colours, versioned so browsers may keep it
+    const href = /<link rel="stylesheet" href="(\/static\/page\/atupri\.css\?v=[\w-]+)">/.exec(html)![1]!;
     expect(html).toContain(escapeHtml(t('it', 'help.heading')));
+    const css = await app.request(href);
+    expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const body = await css.text();
+    expect(body).toContain('.chat-log');
+    expect(body).toContain(`--primary: ${content().tenants.get('atupri')!.tenant.theme.primary}`);
+    // an old version's address is not kept for long
+    expect((await app.request('/static/page/atupri.css?v=old')).headers.get('cache-control')).toBe('public, max-age=3600');
+  });
+
+  it('compresses what it serves for clients that accept it', async () => {
+    const res = await app.request('/static/htmx.min.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
   });
 });
 

@@ -118,11 +118,11 @@ describe('/sitemap.xml', () => {
 });
 
 describe('/robots.txt', () => {
-  it('points to the sitemap and keeps crawlers out of the editor, demo, API and chat pages', async () => {
+  it('points to the sitemap and keeps crawlers out of the editor, demo, API and chat frames', async () => {
     const res = await app.request('/robots.txt');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toContain(`Sitemap: ${ORIGIN}/sitemap.xml`);
-    for (const path of ['/editor', '/demo', '/api/', '/*/chat']) expect(text).toContain(`Disallow: ${path}\n`);
+    for (const path of ['/editor', '/demo', '/api/', '/*/chat?']) expect(text).toContain(`Disallow: ${path}\n`);
   });
 });
