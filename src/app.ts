@@ -1,5 +1,6 @@
 /** Builds the HTTP application from its dependencies: middleware order, mounted sub-apps, error handling. */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import type { Assistant } from './chat/assistant.ts';
 import type { ActionService } from './actions/service.ts';
@@ -23,6 +24,7 @@ import { metricsRoute, requestMetrics } from './web/metrics.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
+import { searchEngines } from './web/seo.ts';
 import { staticAssets } from './web/static.ts';
 import { widget } from './web/widget.ts';
 
@@ -48,6 +50,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
   if (deps.metrics) app.use(requestMetrics(deps.metrics.registry));
+  // gzip or deflate for clients that accept it (pages, htmx, styles, JSON).
+  app.use(compress());
   app.use(securityHeaders);
   app.use('/api/*', apiCors(deps));
   app.use(
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/actions', actionsApi(deps));
   app.route('/static', staticAssets(deps));
   app.route('/', widget(deps));
+  app.route('/', searchEngines(deps));
   app.route('/', openapiDocs());
   // Unknown API paths answer in JSON, before the page routes could take them for /<tenant>/<lang>.
   app.all('/api/*', (c) => c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'not_found'), 404));

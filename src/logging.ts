@@ -4,6 +4,7 @@
  * goes through the same redaction as the insights before it is written.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { redact } from './insights/redact.ts';
 
 export type LoggerOptions = {
@@ -40,6 +41,9 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     const s = pino.stdSerializers.err(err);
     return { ...s, message: redact(s.message), ...(s.stack ? { stack: redact(s.stack) } : {}) };
   };
+  // A person at a terminal reads lines (pino-pretty, in-process so nothing is lost at exit); a log
+  // collector (output to a file or a pipe) gets one JSON object per line.
+  const out = destination ?? (process.stdout.isTTY && process.env.LOG_FORMAT !== 'json' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }) : undefined);
   const logger = pino(
     {
       level: options.level,
@@ -52,7 +56,7 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
         },
       },
     },
-    destination,
+    out,
   );
   return logger;
 }

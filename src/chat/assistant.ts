@@ -10,6 +10,7 @@ import { redact } from '../insights/redact.ts';
 import { fold } from '../search/fold.ts';
 import { DECISION } from '../understanding/decide.ts';
 import type { Library } from '../library.ts';
+import { SUGGESTION_DEFAULTS, suggestedEntries } from './suggestions.ts';
 import type { Conversation, Store } from '../store/types.ts';
 import type { ReplyKind } from '../metrics.ts';
 import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
@@ -26,13 +27,24 @@ export type ChatRequest = {
 };
 
 export type ChatResult =
-  | { ok: true; conversationId: string; lang: Lang; reply: Reply; /** What the visitor said or pressed, as shown. */ visitorText: string }
+  | {
+      ok: true;
+      conversationId: string;
+      lang: Lang;
+      reply: Reply;
+      /** What the visitor said or pressed, as shown. */
+      visitorText: string;
+      /** The field the reply asks for, and why a value was refused (for the page, not the API). */
+      ask?: { field: string; error?: string } | null;
+    }
   | { ok: false; code: 'unknown_tenant' | 'unknown_conversation'; lang?: Lang };
 
 export type Assistant = {
   reply(req: ChatRequest): Promise<ChatResult>;
   /** The messages of a conversation, for the chat page after a reload. */
   history(tenant: string, conversationId: string): { conversation: Conversation; messages: ReturnType<Store['transcript']> } | undefined;
+  /** The questions the chat suggests when it opens (most asked lately, else the editors' choice). */
+  suggestions(tenant: string, lang: Lang, topic?: string): { id: string; question: string }[];
 };
 
 export function createAssistant(deps: {
@@ -45,7 +57,31 @@ export function createAssistant(deps: {
   /** Told of each reply's kind, for operators' metrics (no text, no person). */
   onReply?: (r: { tenant: string; lang: Lang; kind: ReplyKind }) => void;
 }): Assistant {
+  // The question log is read at most every ten minutes per tenant: suggestions need not be to the second.
+  const asked = new Map<string, { at: number; log: { entryId: string | null }[] }>();
+  const recentlyAsked = (tenant: string) => {
+    const now = deps.clock().getTime();
+    const cached = asked.get(tenant);
+    if (cached && now - cached.at < 10 * 60_000) return cached.log;
+    let log: { entryId: string | null }[] = [];
+    try {
+      const since = new Date(now - SUGGESTION_DEFAULTS.days * 86_400_000).toISOString();
+      log = deps.store.questions(tenant, since).filter((q) => q.outcome === 'answer');
+    } catch {
+      // A store that cannot answer leaves the editors' suggestions, not a broken chat page.
+    }
+    asked.set(tenant, { at: now, log });
+    return log;
+  };
+
   return {
+    suggestions(tenant, lang, topic) {
+      const tc = deps.library().content.tenants.get(tenant);
+      if (!tc) return [];
+      const known = topic && tc.tenant.categories.some((c) => c.id === topic) ? topic : undefined;
+      return suggestedEntries(recentlyAsked(tenant), tc.entries[lang], tc.tenant.suggestions, known ? { topic: known } : {}).map((e) => ({ id: e.id, question: e.question }));
+    },
+
     async reply(req) {
       const library = deps.library();
       const tc = library.content.tenants.get(req.tenant);
@@ -131,8 +167,9 @@ export function createAssistant(deps: {
       }
 
       // Record feedback pressed on an answer.
+      // (also pressed under an older answer: its button names the entry.)
       if ('choice' in req.input) {
-        const action = Object.hasOwn(conversation.state.offered, req.input.choice) ? conversation.state.offered[req.input.choice] : undefined;
+        const action = result.pressed?.action;
         if (action?.do === 'feedback') {
           deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
         }
@@ -149,8 +186,8 @@ export function createAssistant(deps: {
       }
 
       // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
-      const pressed = 'choice' in req.input ? req.input.choice : '';
-      const visitorText = 'message' in req.input ? req.input.message : (conversation.state.lastReply?.choices.find((ch) => ch.id === pressed)?.label ?? pressed);
+      // A button no longer understood shows as such, never as its raw id.
+      const visitorText = 'message' in req.input ? req.input.message : (result.pressed?.label ?? library.t(lang, 'chat:oldChoice'));
       deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() });
       deps.store.appendMessages(conversation.id, [
         { role: 'visitor', text: visitorText, at: now.toISOString() },
@@ -171,7 +208,7 @@ export function createAssistant(deps: {
         });
       }
       deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
-      return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText };
+      return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText, ask: result.state.ask ?? null };
     },
 
     history(tenant, conversationId) {

@@ -35,7 +35,8 @@ export type Turn = {
 /** What the turn did, for the question log and insights. */
 export type TurnOutcome = { kind: Reply['kind']; entryId: string | null; topic: string | null; understood: boolean; /** A polite refusal: not a subject of ours. */ outOfScope?: boolean };
 
-export type TurnResult = { state: ConversationState; reply: Reply; outcome: TurnOutcome };
+/** `pressed`: the button the visitor pressed, with its label and what it did (absent for a typed message or a button no longer understood). */
+export type TurnResult = { state: ConversationState; reply: Reply; outcome: TurnOutcome; pressed?: { label: string; action: ChoiceAction } };
 
 const faqUrl = (tenant: Tenant, e: FaqEntry) => `/${tenant.id}/${e.lang}/faq/${e.id}`;
 
@@ -46,15 +47,23 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
   const state: ConversationState = structuredClone(turn.state);
   const entries = turn.tenant.entries[lang];
   const entry = (id: string) => entries.find((e) => e.id === id);
+  let pressed: TurnResult['pressed'];
+  // "Resume" is offered in the reply right after a detour; a visitor who then goes on to another question
+  // or choice has left the flow (thanks or feedback on the detour's answer still belong to the detour).
+  const resumeWasOffered = Object.hasOwn(state.offered, 'resume');
+  const leaveDetour = () => {
+    if (resumeWasOffered) state.paused = null;
+  };
 
   // Each reply offers choices; the state remembers what each id does until the next reply.
   const finish = (reply: Omit<Reply, 'choices'> & { choices?: { id: string; label: string; url?: string; action?: ChoiceAction }[] }, outcome: Omit<TurnOutcome, 'kind'>): TurnResult => {
     state.offered = {};
+    if (reply.kind !== 'flow' || !state.flow) state.ask = null;
     const choices = (reply.choices ?? []).map(({ action, ...c }) => {
       if (action) state.offered[c.id] = action;
       return c;
     });
-    return { state, reply: { ...reply, choices }, outcome: { kind: reply.kind, ...outcome } };
+    return { state, reply: { ...reply, choices }, outcome: { kind: reply.kind, ...outcome }, ...(pressed ? { pressed } : {}) };
   };
 
   const contactChoice = () => ({ id: 'contact', label: t('chat:choices.contact'), action: { do: 'contact' } as ChoiceAction });
@@ -90,6 +99,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   const escalate = (intro?: string, topic: string | null = null) => {
     state.misses = 0;
+    // People take over from here: a paused flow is not offered again.
+    state.paused = null;
     const text = [intro, contactText(tenant, lang, deps.now, t)].filter(Boolean).join('\n\n');
     return finish(
       {
@@ -98,7 +109,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [],
         flow: null,
         contact: contactDetails(tenant, lang, deps.now, t),
-        choices: [...(tenant.support.contactForm ? [formChoice()] : []), ...resumeChoice()],
+        choices: tenant.support.contactForm ? [formChoice()] : [],
       },
       { entryId: null, topic, understood: true },
     );
@@ -111,7 +122,9 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     state.misses += 1;
     // The second miss in a row: stop guessing and offer people.
     if (state.misses >= 2) return escalate(t('chat:clarify.giveUp'));
-    const text = candidates.length ? t('chat:clarify.didYouMean') : t('chat:clarify.notUnderstood', { portal: tenant.portal[lang] });
+    // "None of these" only under a list of guesses; without one, a plain "I did not understand".
+    const guesses = candidates.flatMap(candidateChoice);
+    const text = guesses.length ? t('chat:clarify.didYouMean') : t('chat:clarify.notUnderstood', { portal: tenant.portal[lang] });
     return finish(
       {
         kind: 'clarify',
@@ -119,8 +132,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [],
         flow: null,
         choices: [
-          ...candidates.flatMap(candidateChoice),
-          candidates.length ? { id: 'none', label: t('chat:choices.noneOfThese'), action: { do: 'contact' } as ChoiceAction } : contactChoice(),
+          ...guesses,
+          guesses.length ? { id: 'none', label: t('chat:choices.noneOfThese'), action: { do: 'contact' } as ChoiceAction } : contactChoice(),
           ...resumeChoice(),
         ],
       },
@@ -175,7 +188,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     submitContact: deps.submitContact,
   });
 
-  const showStep = async (fs: FlowState, stepId: string, prefix?: string): Promise<TurnResult> => {
+  /** Shows a flow's step; `refused` is why the value typed for it was not taken (said alone, not with the whole question again). */
+  const showStep = async (fs: FlowState, stepId: string, prefix?: string, refused?: string): Promise<TurnResult> => {
     const def = deps.flows.get(fs.id)!;
     let current = stepId;
     const ctx = flowContext(fs);
@@ -184,7 +198,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     const step = def.steps[current];
     if (!step) throw new Error(`flow ${def.id}: unknown step "${current}"`);
     fs.step = current;
-    const text = [prefix, step.text(ctx)].filter(Boolean).join('\n\n');
+    const text = refused ?? [prefix, step.text(ctx)].filter(Boolean).join('\n\n');
     const stepChoices = (step.choices?.(ctx) ?? []).map((c: StepChoice) => ({
       id: c.id,
       label: c.label,
@@ -203,6 +217,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
           { id: 'cancel', label: t('chat:choices.cancel'), action: { do: 'cancel' } as ChoiceAction },
         ];
     state.misses = 0;
+    state.ask = step.input && !step.end ? { field: step.input.field, ...(refused ? { error: refused } : {}) } : null;
     const result = finish(
       {
         kind: step.escalate ? 'escalate' : 'flow',
@@ -221,7 +236,8 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
   const startFlow = async (id: string, step?: string, data: Record<string, string> = {}): Promise<TurnResult> => {
     const def = deps.flows.get(id);
     if (!def || !offers(tenant, id)) return escalate();
-    if (state.flow && state.flow.id !== id && !state.paused) state.paused = null;
+    // Another flow (or the same one afresh) replaces a paused one.
+    state.paused = null;
     state.runs += 1;
     const fs: FlowState = { id, step: '', data: { ...data }, history: [], run: state.runs };
     const start = await def.start(flowContext(fs));
@@ -240,6 +256,36 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   // ---- choices -------------------------------------------------------------------------------
 
+  /**
+   * A button of an older reply whose id says all it does (feedback on an answer, an entry, a flow, contact)
+   * still works when pressed later; others (a flow's steps, back, resume) depend on where the conversation was.
+   */
+  const lastingChoice = (id: string): { label: string; action: ChoiceAction } | undefined => {
+    const i = id.indexOf(':');
+    const [kind, arg] = i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
+    const e = arg ? entry(arg) : undefined;
+    switch (kind) {
+      case 'helpful':
+        return e && { label: t('chat:choices.helpful'), action: { do: 'feedback', id: e.id, helpful: true } };
+      case 'not-helpful':
+        return e && { label: t('chat:choices.notHelpful'), action: { do: 'feedback', id: e.id, helpful: false } };
+      case 'reason-unrelated':
+        return e && { label: t('chat:feedback.unrelated'), action: { do: 'feedback', id: e.id, helpful: false, reason: 'not_related' } };
+      case 'reason-incomplete':
+        return e && { label: t('chat:feedback.incomplete'), action: { do: 'feedback', id: e.id, helpful: false, reason: 'did_not_answer' } };
+      case 'faq':
+        return e && { label: e.question, action: { do: 'faq', id: e.id } };
+      case 'flow': {
+        const def = deps.flows.get(arg);
+        return def && offers(tenant, arg) && arg !== 'contact' ? { label: t(`flows:${arg}.title`), action: { do: 'flow', id: arg } } : undefined;
+      }
+      case 'contact':
+        return arg ? undefined : { label: t('chat:choices.contact'), action: { do: 'contact' } };
+      default:
+        return undefined;
+    }
+  };
+
   const understand = (message: string): Decision => {
     const model = deps.understanding.tenants.get(tenant.id);
     return model ? decide(deps.understanding, model, lang, message).decision : { kind: 'clarify', candidates: [] };
@@ -248,6 +294,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
   const route = async (message: string): Promise<TurnResult> => {
     const u = understand(message);
     state.asked = { text: message, entry: u.kind === 'answer' ? u.entry : null, p: u.kind === 'answer' ? u.p : null };
+    if (u.kind !== 'smalltalk') leaveDetour();
     switch (u.kind) {
       case 'answer': {
         const e = entry(u.entry);
@@ -275,12 +322,16 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
 
   if ('choice' in input) {
     // Own keys only: a choice id such as "constructor" or "__proto__" is not an offered button.
-    const action = Object.hasOwn(state.offered, input.choice) ? state.offered[input.choice] : undefined;
+    const offered = Object.hasOwn(state.offered, input.choice) ? state.offered[input.choice] : undefined;
+    const lasting = offered ? undefined : lastingChoice(input.choice);
+    const action = offered ?? lasting?.action;
+    if (action) pressed = { label: turn.state.lastReply?.choices.find((c) => c.id === input.choice)?.label ?? lasting?.label ?? input.choice, action };
     if (!action) {
       // A button from an older reply: say so and show where the conversation stands.
       if (state.flow) return showStep(state.flow, state.flow.step, t('chat:stale'));
       return finish({ kind: 'clarify', text: t('chat:stale'), sources: [], flow: null, choices: [contactChoice()] }, { entryId: null, topic: null, understood: false });
     }
+    if (action.do !== 'feedback' && action.do !== 'resume') leaveDetour();
     switch (action.do) {
       case 'faq': {
         const e = entry(action.id);
@@ -359,7 +410,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
       // Not valid for this step: maybe it is a question in between, else ask again.
       // A word or two that does not parse is a mistyped value, not a new question.
       const u = message.trim().split(/\s+/).length >= 3 ? understand(message) : undefined;
-      if (u?.kind !== 'answer' && u?.kind !== 'contact') return showStep(fs, fs.step, parsed.error);
+      if (u?.kind !== 'answer' && u?.kind !== 'contact') return showStep(fs, fs.step, undefined, parsed.error);
     }
     // A question in between: answer it and offer to come back to the flow.
     state.paused = fs;

@@ -53,6 +53,8 @@ export type ConversationState = {
   contactTopic?: string | null;
   /** The signed-in person the conversation belongs to, once known; others may not continue it. */
   subject?: string | null;
+  /** The field the current flow step asks for, and why the last value typed was refused: the page fits its input to it. */
+  ask?: { field: string; error?: string } | null;
   /** The last reply, so a page reload shows its choices again. */
   lastReply?: Reply;
 };

@@ -1,5 +1,6 @@
 /** zod schemas for the editor files: what a tenant file, FAQ front matter and the YAML lists may hold. */
 import { z } from 'zod';
+import { HINT_IDS } from '../rules/hints.ts';
 
 const localized = z.object({ fr: z.string().min(1), de: z.string().min(1), it: z.string().min(1) }).strict();
 const lang = z.enum(['fr', 'de', 'it']);
@@ -52,6 +53,10 @@ export const tenantSchema = z
      * the flows known (`tenantSchemaWith`); here any mapping, or nothing for a flow without parameters.
      */
     flows: z.record(flowId, flowParams),
+    /** FAQ entry ids the chat suggests when it opens, until the question log knows what people ask. */
+    suggestions: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an FAQ entry id')).max(5).optional(),
+    /** Timely hints the help page and the chat greeting show while they are due. */
+    hints: z.array(z.enum(HINT_IDS)).optional(),
   })
   .strict();
 

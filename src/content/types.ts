@@ -29,6 +29,10 @@ export type Tenant = {
   categories: { id: string; title: Localized }[];
   /** The guided flows offered, by id, with their parameters as checked by each flow's schema. */
   flows: Record<string, Record<string, unknown>>;
+  /** FAQ entry ids the chat suggests when it opens, until the question log knows what people ask. */
+  suggestions?: string[];
+  /** Timely hints the help page and the chat greeting show while they are due. */
+  hints?: import('../rules/hints.ts').HintId[];
 };
 
 export type FaqEntry = {

@@ -1,10 +1,13 @@
 /**
  * The chat on the help page (and in the widget's iframe): htmx posts get the new messages as a
  * fragment, plain form posts are redirected back to the page (post/redirect/get), so it works without
- * JavaScript. The conversation id travels in the form and the URL, never in a third-party cookie.
+ * JavaScript. The conversation id travels in the form; without JavaScript the plain page keeps it in a
+ * first-party HttpOnly cookie (never in the address, where history or a shared link would expose the
+ * transcript); the widget's frame, which has no first-party cookies on a host page, gets it in its address.
  */
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Assistant } from '../chat/assistant.ts';
 import { isLang, type Lang } from '../content/types.ts';
 import { visitorFrom } from './auth.ts';
@@ -12,7 +15,14 @@ import { MAX_MESSAGE } from './chat-api.ts';
 import type { Env, WebDeps } from './context.ts';
 import { originOf } from './cors.ts';
 import { errorPage, notFound } from './pages.ts';
-import { renderPage, type PageContext } from './view.ts';
+import { renderPage, timelyHints, type PageContext } from './view.ts';
+
+/** The plain chat page's conversation, per tenant (the cookie's path). */
+const COOKIE = 'chat_conversation';
+/** A conversation left alone this long starts afresh on the plain page. */
+const COOKIE_MAX_AGE = 24 * 3600;
+/** Where a plain post lands: the newest reply. */
+const NEWEST = 'latest';
 
 export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSecret?: string | undefined }) {
   const app = new Hono<Env>();
@@ -30,18 +40,27 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     // The widget frames this page on the tenant's own sites only.
     c.set('frameAncestors', tc.tenant.embed.allowedOrigins);
     const chatPath = `/${tc.tenant.id}/${lang}/chat`;
-    const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
+    const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, origin: new URL(c.req.url).origin, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
     // The widget's host page, trusted with postMessage only when the tenant allows it to embed the chat.
     const host = c.req.query('host');
     const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;
     const hostOrigin = embedded && host && trusted(host) ? host : undefined;
-    return { ctx, chatPath, embedded, hostOrigin };
+    return { ctx, tc, chatPath, embedded, hostOrigin };
   };
 
   app.get('/:tenant/:lang/chat', (c) => {
     const x = context(c);
     if (!x) return notFound(c, deps);
-    const id = c.req.query('c');
+    const cookiePath = `/${x.ctx.tenant.id}/`;
+    if (c.req.query('new') === '1') {
+      deleteCookie(c, COOKIE, { path: cookiePath });
+      return c.redirect(x.chatPath, 303);
+    }
+    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
+    // no page of its own for search engines.
+    c.header('Cache-Control', 'private, no-store');
+    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
+    const id = x.embedded ? c.req.query('c') : getCookie(c, COOKIE);
     const found = id ? deps.assistant.history(x.ctx.tenant.id, id) : undefined;
     // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the
     // widget keeps conversation ids in the host page's storage, which the next visitor may share).
@@ -53,9 +72,13 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         conversationId: history ? id : undefined,
         messages: history?.messages ?? [],
         lastReply: history?.conversation.state.lastReply,
+        ask: history?.conversation.state.ask ?? null,
         prefill: (c.req.query('message') ?? '').slice(0, MAX_MESSAGE),
         inputKind: history?.conversation.state.lastReply?.input?.kind ?? 'text',
         hostOrigin: x.hostOrigin,
+        chatScript: true,
+        hints: history ? [] : timelyHints(x.ctx, x.tc, deps.clock()),
+        suggestions: history ? [] : deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang, c.req.query('topic')),
       }),
     );
   });
@@ -69,14 +92,21 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const choice = str(form.choice);
     const message = str(form.message)?.slice(0, MAX_MESSAGE);
     const htmx = c.req.header('hx-request') === 'true';
-    // Back to the chat page with the same embedding parameters (embed, host), and the conversation.
+    // Back to the chat page with the same embedding parameters (embed, host); the conversation goes in
+    // the frame's address when embedded, else in the cookie.
     const pageUrl = (id?: string) => {
-      const params = new URLSearchParams(id ? { c: id } : {});
-      for (const [k, v] of Object.entries(c.req.query())) if (k !== 'c') params.set(k, v);
+      const params = new URLSearchParams(id && x.embedded ? { c: id } : {});
+      for (const [k, v] of Object.entries(c.req.query())) if (k !== 'c' && k !== 'new') params.set(k, v);
       const query = params.toString();
       return query ? `${x.chatPath}?${query}` : x.chatPath;
     };
-    const back = (id?: string) => c.redirect(pageUrl(id), 303);
+    const back = (id?: string) => {
+      if (!x.embedded) {
+        if (id) setCookie(c, COOKIE, id, { path: `/${x.ctx.tenant.id}/`, httpOnly: true, sameSite: 'Lax', secure: new URL(c.req.url).protocol === 'https:', maxAge: COOKIE_MAX_AGE });
+        else deleteCookie(c, COOKIE, { path: `/${x.ctx.tenant.id}/` });
+      }
+      return c.redirect(id ? `${pageUrl(id)}#${NEWEST}` : pageUrl(), 303);
+    };
     if (!choice && !message?.trim()) return htmx ? c.body(null, 204) : back(conversationId);
     // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
     // verifies leaves an anonymous visitor, and the frame tells the portal to renew it.
@@ -104,6 +134,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         conversationId: result.conversationId,
         visitorText: result.visitorText,
         reply: result.reply,
+        ask: result.ask ?? null,
         inputKind: result.reply.input?.kind ?? 'text',
       }),
     );

@@ -1,15 +1,19 @@
 /** The help pages: home per tenant and language, search (htmx fragment or full page), one page per entry. */
 import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
 import { isLang, type Lang, type TenantContent } from '../content/types.ts';
 import type { Env, WebDeps } from './context.ts';
 import { fromAcceptLanguage } from './lang.ts';
 import { entryUrl, snippet } from './results.ts';
-import { renderPage, type PageContext } from './view.ts';
+import { describe, faqPage } from './seo.ts';
+import { renderPage, timelyHints, type PageContext } from './view.ts';
 
 const MAX_QUERY = 300;
 
 export function helpPages(deps: WebDeps) {
   const app = new Hono<Env>();
+  // The pages change only with the content: a browser or cache that has them asks and gets 304.
+  app.use('/:tenant/:lang/*', etag({ weak: true }));
 
   const visitorLang = (c: Context<Env>, tc?: TenantContent): Lang =>
     fromAcceptLanguage(c.req.header('accept-language')) ?? tc?.tenant.defaultLanguage ?? 'de';
@@ -29,12 +33,15 @@ export function helpPages(deps: WebDeps) {
     const lang = c.req.param('lang');
     if (!tc || !isLang(lang)) return notFound(c, deps);
     c.set('lang', lang);
-    const path = new URL(c.req.url).pathname;
+    const url = new URL(c.req.url);
+    // A search has no page of its own for search engines: its canonical address is the help page.
+    const path = url.pathname.endsWith('/search') ? `/${tc.tenant.id}/${lang}/` : url.pathname;
     return handler(c, {
       library,
       tenant: tc.tenant,
       tc,
       lang,
+      origin: url.origin,
       langHref: (l) => path.replace(`/${tc.tenant.id}/${lang}`, `/${tc.tenant.id}/${l}`),
     });
   };
@@ -54,7 +61,8 @@ export function helpPages(deps: WebDeps) {
     const categories = ctx.tenant.categories
       .map((cat) => ({ id: cat.id, title: cat.title[ctx.lang], entries: entries.filter((e) => e.category === cat.id) }))
       .filter((cat) => cat.entries.length > 0);
-    return c.html(renderPage('home', ctx, { categories, ...searchModel(ctx, c.req.query('q')) }));
+    const hints = timelyHints(ctx, ctx.tc, deps.clock());
+    return c.html(renderPage('home', ctx, { categories, hints, jsonLd: faqPage(entries, ctx.lang), ...searchModel(ctx, c.req.query('q')) }));
   };
 
   app.get('/:tenant/:lang/', page(home));
@@ -65,8 +73,10 @@ export function helpPages(deps: WebDeps) {
     page((c, ctx) => {
       // htmx asks for the result list only; a plain form post gets the whole page.
       // The same URL answers two ways, so caches must keep them apart.
-      c.header('Vary', 'HX-Request');
-      if (c.req.header('hx-request') === 'true') {
+      c.header('Vary', 'HX-Request, HX-History-Restore-Request');
+      // Back or forward to a search whose page htmx no longer holds asks for the whole page again.
+      const restore = c.req.header('hx-history-restore-request') === 'true';
+      if (c.req.header('hx-request') === 'true' && !restore) {
         return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'), true)));
       }
       return home(c, ctx);
@@ -82,7 +92,17 @@ export function helpPages(deps: WebDeps) {
       const related = entry.related.flatMap((id) => entries.filter((e) => e.id === id));
       const categoryTitle = ctx.tenant.categories.find((cat) => cat.id === entry.category)?.title[ctx.lang] ?? '';
       const feedback = ['why', 'thanks', 'sorry'].find((s) => s === c.req.query('feedback'));
-      return c.html(renderPage('entry', ctx, { entry, related, categoryTitle, feedback, title: `${entry.question} – ${ctx.tenant.portal[ctx.lang]}` }));
+      return c.html(
+        renderPage('entry', ctx, {
+          entry,
+          related,
+          categoryTitle,
+          feedback,
+          title: `${entry.question} – ${ctx.tenant.portal[ctx.lang]}`,
+          description: describe(entry.text),
+          jsonLd: faqPage([entry], ctx.lang),
+        }),
+      );
     }),
   );
 
@@ -93,7 +113,8 @@ export function helpPages(deps: WebDeps) {
 export function notFound(c: Context<Env>, deps: WebDeps, known?: PageContext) {
   const ctx = known ?? pageOfPath(c, deps);
   const t = (k: string) => ctx.library.t(ctx.lang, k);
-  return c.html(renderPage('error', ctx, { heading: t('help.notFoundTitle'), text: t('help.notFoundText') }), 404);
+  // With the search box: the visitor came for something, and may find it from here.
+  return c.html(renderPage('error', ctx, { heading: t('help.notFoundTitle'), text: t('help.notFoundText'), search: true, noAlternates: true }), 404);
 }
 
 /** A 500 page that says sorry and nothing about the cause. */

@@ -69,7 +69,8 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
     return { page, warnings };
   }
 
-  const launcher = (page: Page, name = 'Assistant CPTnet') => page.getByRole('button', { name });
+  /** The launcher: named after the assistant while closed, "Fermer" (close) while open. */
+  const launcher = (page: Page, name?: string) => (name ? page.getByRole('button', { name }) : page.locator('help-assistant').locator('#l'));
   const chat = (page: Page): FrameLocator => page.frameLocator('help-assistant iframe');
   const chatFrame = (page: Page) => page.frames().find((f) => f.url().startsWith(`${assistant.origin}/kpt/`))!;
   const replies = (frame: FrameLocator) => frame.locator('#chat-log .msg.assistant[data-kind]');
@@ -185,9 +186,12 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
     await page.keyboard.press('Enter');
     await expect.poll(() => launcher(page).getAttribute('aria-expanded')).toBe('true');
     await expect.poll(() => chatFrame(page).evaluate(() => document.activeElement?.id)).toBe('chat-input');
-    await page.getByRole('button', { name: 'Fermer' }).click();
+    // Open, the launcher is a close button too.
+    expect(await launcher(page).textContent()).toContain('Fermer');
+    await page.locator('help-assistant').locator('#x').click();
     expect(await launcher(page).getAttribute('aria-expanded')).toBe('false');
     expect(await focusInWidget(page)).toBe('BUTTON#l');
+    expect(await launcher(page).textContent()).toContain('Assistant CPTnet');
   });
 
   it('offers open, close, setLanguage and an escalation event', async () => {

@@ -103,7 +103,7 @@ describe('a question in between', () => {
     const answer = await v.say("Qu'est-ce qu'une carte de code ?");
     expect(answer.reply.kind).toBe('answer');
     expect(answer.reply.sources[0]!.id).toBe('login-code-card');
-    expect(answer.reply.choices[0]).toEqual({ id: 'resume', label: t('chat:choices.resume', { flow: t('flows:contact.title') }) });
+    expect(answer.reply.choices).toContainEqual({ id: 'resume', label: t('chat:choices.resume', { flow: t('flows:contact.title') }) });
 
     const resumed = await v.press('resume');
     expect(resumed.reply.kind).toBe('flow');

@@ -15,6 +15,8 @@ import { buildApp, ROOT, type TestApp } from './app.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+// On CI a missing browser is a failure, not a quiet skip.
+if (!hasChromium && process.env.CI === 'true') throw new Error(`Browser tests need ${CHROMIUM} on CI (CI=true). Install it with: apt-get install -y chromium`);
 if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
 
 export const RESULTS = join(ROOT, 'test-results');

@@ -36,7 +36,11 @@ export async function checkAnswer(method: string, path: string, res: Response): 
   if (!checked(path) || method === 'OPTIONS') return [];
   const m = method === 'HEAD' ? 'get' : method.toLowerCase();
   const operation = PUBLIC_DOCUMENT.paths[path]?.[m];
-  const text = method === 'HEAD' ? '' : await res.clone().text();
+  // A compressed answer (the client accepted gzip or deflate) is checked as the client reads it.
+  const encoding = res.headers.get('content-encoding');
+  const copy = res.clone();
+  const text =
+    method === 'HEAD' ? '' : encoding && copy.body ? await new Response(copy.body.pipeThrough(new DecompressionStream(encoding as CompressionFormat))).text() : await copy.text();
   const type = res.headers.get('content-type') ?? '';
   const body = (): { ok: true; value: unknown } | { ok: false } => {
     try {

@@ -68,7 +68,8 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     expect(html).toMatch(new RegExp(`<li class="msg visitor">.*${escapeHtml(question).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</li>`));
     expect(html).toContain('data-kind="answer"');
     const entry = testApp.library().content.tenants.get('kpt')!.entries.fr.find((e) => e.id === 'login-code-card')!;
-    expect(html).toContain(escapeHtml(entry.text));
+    // (the portal's name in the answer links to its login page)
+    expect(html.replace(/<\/?a[^>]*>/g, '')).toContain(escapeHtml(entry.text));
     expect(html).toContain('href="/kpt/fr/faq/login-code-card"');
     expect(choiceButtons(html).map((b) => b.id)).toEqual(expect.arrayContaining(['helpful:login-code-card', 'not-helpful:login-code-card']));
     const id = oobConversationId(html);
@@ -85,7 +86,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
 
     const pressed = await htmx('/kpt/fr/chat', { conversationId: id, choice: 'password' });
     expect(pressed.res.status).toBe(200);
-    expect(pressed.html).toContain(`<li class="msg visitor"><span class="sr-only">${t('fr', 'chat:you')}: </span>${escapeHtml(t('fr', 'flows:login-trouble.choices.password'))}</li>`);
+    expect(pressed.html).toContain(`<li class="msg visitor"><span class="sr-only">${t('fr', 'chat:you')}\u00a0: </span>${escapeHtml(t('fr', 'flows:login-trouble.choices.password'))}</li>`);
     expect(pressed.html).toContain(escapeHtml(t('fr', 'flows:login-trouble.password.contractNumber', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(oobConversationId(pressed.html)).toBe(id);
     const state = testApp.store.getConversation(id)!.state;
@@ -109,7 +110,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     expect(html).toContain(escapeHtml(evil));
     // and in the transcript after a reload
     const id = oobConversationId(html);
-    const page = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
+    const page = await (await app.request(`/kpt/fr/chat?embed=1&c=${id}`)).text();
     expect(page).not.toContain('<img src=x');
     expect(page).toContain(escapeHtml(evil));
   });
@@ -128,30 +129,51 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
 });
 
 describe('POST /:tenant/:lang/chat without JavaScript', () => {
-  it('redirects (303) to the page of the conversation, which shows the transcript and the choices', async () => {
+  it('redirects (303) to the newest reply, keeps the conversation in an HttpOnly cookie and out of the address', async () => {
     const { res } = await postForm('/kpt/fr/chat', { message: "je n'arrive pas à me connecter au CPTnet" });
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
-    expect(location).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+$/);
-    const id = new URL(location, ORIGIN).searchParams.get('c')!;
+    expect(location).toBe('/kpt/fr/chat#latest');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^chat_conversation=[\w-]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\/kpt\//);
+    const id = /^chat_conversation=([\w-]+)/.exec(cookie)![1]!;
 
-    const page = await app.request(location);
+    const page = await app.request('/kpt/fr/chat', { headers: { cookie: `chat_conversation=${id}` } });
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toContain(escapeHtml("je n'arrive pas à me connecter au CPTnet"));
-    expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.problem.contractNumber', { portal: 'CPTnet', example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
+    expect(html.replace(/<\/?a[^>]*>/g, '')).toContain(escapeHtml(t('fr', 'flows:login-trouble.problem.contractNumber', { portal: 'CPTnet', example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(choiceButtons(html).map((b) => b.id)).toEqual(['password', 'code', 'number', 'card', 'other', 'cancel']);
     expect(html).toContain(`name="conversationId" value="${id}"`);
     expect(html).toContain(escapeHtml(t('fr', 'chat:newConversation')));
+    // the newest reply is where the redirect lands
+    expect(html).toMatch(/<li class="msg assistant" id="latest" tabindex="-1">/);
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+    // the same address without the cookie (a shared link, another person) shows no conversation
+    const other = await (await app.request('/kpt/fr/chat')).text();
+    expect(other).not.toContain(escapeHtml("je n'arrive pas à me connecter au CPTnet"));
+    // nor does the id in the address of the plain page
+    const guessed = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
+    expect(guessed).not.toContain(escapeHtml("je n'arrive pas à me connecter au CPTnet"));
+  });
+
+  it('starts a new conversation by forgetting the cookie', async () => {
+    const res = await app.request('/kpt/fr/chat?new=1', { headers: { cookie: 'chat_conversation=abc' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/kpt/fr/chat');
+    expect(res.headers.get('set-cookie')).toMatch(/^chat_conversation=;.*Max-Age=0/i);
   });
 
   it('takes a pressed choice button by form post', async () => {
     const first = await postForm('/kpt/fr/chat', { message: "je n'arrive pas à me connecter au CPTnet" });
-    const id = new URL(first.res.headers.get('location')!, ORIGIN).searchParams.get('c')!;
+    const id = /^chat_conversation=([\w-]+)/.exec(first.res.headers.get('set-cookie')!)![1]!;
     const pressed = await postForm('/kpt/fr/chat', { conversationId: id, choice: 'card' });
     expect(pressed.res.status).toBe(303);
-    expect(pressed.res.headers.get('location')).toBe(`/kpt/fr/chat?c=${id}`);
-    const html = await (await app.request(`/kpt/fr/chat?c=${id}`)).text();
+    expect(pressed.res.headers.get('location')).toBe('/kpt/fr/chat#latest');
+    const html = await (await app.request('/kpt/fr/chat', { headers: { cookie: `chat_conversation=${id}` } })).text();
     expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.choices.card')));
     expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.card', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(testApp.store.getConversation(id)!.state.flow?.step).toBe('card');
@@ -160,7 +182,8 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
   it('keeps the embed flag through the redirect', async () => {
     const { res } = await postForm('/kpt/fr/chat?embed=1', { message: 'bonjour' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+&embed=1$/);
+    expect(res.headers.get('location')).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+&embed=1#latest$/);
+    expect(res.headers.get('set-cookie')).toBeNull();
   });
 });
 

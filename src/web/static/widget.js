@@ -1,6 +1,7 @@
 /* Help assistant widget loader (no build step). Embed with
  *   <script src="https://<assistant host>/widget.js" data-tenant="acme" data-lang="fr" async></script>
- * Optional: data-token="<portal JWT>". API: window.HelpAssistant.open(), .close(), .setLanguage(lang),
+ * Optional: data-token="<portal JWT>", data-topic="<FAQ category id>" (the chat opens with that topic's
+ * suggestions). API: window.HelpAssistant.open(), .close(), .setLanguage(lang), .setTopic(topic),
  * .setToken(jwt), .on(event, fn), .off(event, fn); events "open", "close", "conversation", "escalated",
  * "tokeninvalid", also dispatched on window as "help-assistant:<event>". The iframe protocol is
  * postMessage {v: 1, type}, origin-checked on both sides (see src/web/static/chat-frame.js). */
@@ -25,6 +26,7 @@
   var pick = function (l) { l = String(l || '').slice(0, 2).toLowerCase(); return LANGS.indexOf(l) < 0 ? '' : l; };
   var lang = pick(attr('lang')) || pick(D.documentElement.lang) || cfg.d;
   var token = attr('token');
+  var topic = attr('topic').replace(/[^a-z0-9-]/g, '');
 
   // The conversation id lives in the host page's own storage (no third-party cookie); memory if storage throws.
   var KEY = 'help-assistant:' + tenant + ':conversation', memo = '';
@@ -39,7 +41,7 @@
     'button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}' +
     '#l{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;padding:12px 18px;border-radius:99px;box-shadow:0 4px 14px rgba(0,0,0,.3)}' +
     '#p{position:fixed;right:20px;bottom:84px;z-index:2147483001;width:400px;height:min(640px,calc(100vh - 104px));display:flex;flex-direction:column;background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.35)}' +
-    '#p[hidden]{display:none}' +
+    '#p[hidden],#l [hidden]{display:none}' +
     '#b{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:6px 6px 6px 16px;color:#fff;background:' + cfg.c + '}' +
     '#x{width:40px;height:40px;border-radius:8px;font-size:24px;line-height:1}' +
     'iframe{flex:1;width:100%;border:0;background:#fff}' +
@@ -48,20 +50,25 @@
     '</style>' +
     '<div id="p" role="dialog" hidden><div id="b"><span id="h"></span><button id="x" type="button"><span aria-hidden="true">\u00d7</span></button></div></div>' +
     '<button id="l" type="button" aria-expanded="false" aria-controls="p">' +
-    '<svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg><span></span></button>';
+    '<svg id="i" aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>' +
+    '<span id="xi" aria-hidden="true" hidden style="font-size:22px;line-height:1">\u00d7</span><span></span></button>';
   var $ = function (id) { return root.getElementById(id); };
   var panel = $('p'), launcher = $('l'), closer = $('x'), frame = null, ready = false, isOpen = false, listeners = {};
 
   var labels = function () {
     var t = cfg.t[lang];
-    launcher.lastChild.textContent = $('h').textContent = t[0];
+    $('h').textContent = t[0];
+    // Open, the launcher is the close button (the same place, the same key).
+    launcher.lastChild.textContent = isOpen ? t[1] : t[0];
+    $('i')[isOpen ? 'setAttribute' : 'removeAttribute']('hidden', '');
+    $('xi')[isOpen ? 'removeAttribute' : 'setAttribute']('hidden', '');
     panel.setAttribute('aria-label', t[0]);
     closer.setAttribute('aria-label', t[1]);
     if (frame) frame.title = t[0];
   };
   var src = function () {
     var c = load();
-    return origin + '/' + tenant + '/' + lang + '/chat?embed=1&host=' + encodeURIComponent(location.origin) + (c ? '&c=' + encodeURIComponent(c) : '');
+    return origin + '/' + tenant + '/' + lang + '/chat?embed=1&host=' + encodeURIComponent(location.origin) + (c ? '&c=' + encodeURIComponent(c) : '') + (topic ? '&topic=' + encodeURIComponent(topic) : '');
   };
   var post = function (m) { m.v = 1; if (frame && ready) frame.contentWindow.postMessage(m, origin); };
   var emit = function (type, detail) {
@@ -84,6 +91,7 @@
     isOpen = true;
     panel.hidden = false;
     launcher.setAttribute('aria-expanded', 'true');
+    labels();
     focusChat();
     emit('open');
   };
@@ -94,6 +102,7 @@
     isOpen = false;
     panel.hidden = true;
     launcher.setAttribute('aria-expanded', 'false');
+    labels();
     if (inside) launcher.focus();
     emit('close');
   };
@@ -128,6 +137,13 @@
       labels();
       // Reload the chat in the new language; the conversation id carries the conversation over.
       if (frame) { ready = false; frame.src = src(); }
+    },
+    // The page's subject changed (a single-page portal): the next chat opens with its suggestions.
+    setTopic: function (t) {
+      t = String(t || '').replace(/[^a-z0-9-]/g, '');
+      if (t == topic) return;
+      topic = t;
+      if (frame && !load()) { ready = false; frame.src = src(); }
     },
     setToken: function (t) { token = t || ''; post({ type: 'token', token: token }); },
     on: function (type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
