@@ -7,20 +7,10 @@ import type { Content, FaqEntry, Lang } from '../src/content/types.ts';
 import { words } from '../src/search/fold.ts';
 import { buildLangIndex } from '../src/search/tenant-index.ts';
 import type { EvalCase } from '../src/evaluation/cases.ts';
+// The same seeded generator the understanding model trains with: the same corpus on every run.
+import { random as prng } from '../src/understanding/softmax.ts';
 
 export type ScaleResult = { lang: Lang; entries: number; buildMs: number; heapMb: number; p50: number; p99: number; queries: number };
-
-/** A small seeded PRNG (mulberry32): the same corpus on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ver', 'sta', 'ron', 'tel', 'bri', 'gu', 'dan', 'fe', 'sol', 'tri', 'po', 'nek', 'ar', 'zu', 'pel'];
 

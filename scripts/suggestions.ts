@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../src/config.ts';
 import { loadContent } from '../src/content/load.ts';
 import { formatProblem, isLang } from '../src/content/types.ts';
-import { formatSuggestions, groupSuggestions } from '../src/insights/suggestions.ts';
+import { formatSuggestions, groupSuggestions } from '../src/insights/suggested-alternates.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const USAGE = 'usage: npm run suggestions -- [--tenant kpt] [--lang fr|de|it]';

@@ -15,7 +15,7 @@ import { createMiddleware } from 'hono/factory';
 import { checkContent, type CheckedFlow } from '../content/check.ts';
 import { formatProblem, LANGS } from '../content/types.ts';
 import { buildReport, parseSince, reportCsv } from '../insights/report.ts';
-import { groupSuggestions } from '../insights/suggestions.ts';
+import { groupSuggestions } from '../insights/suggested-alternates.ts';
 import type { Store } from '../store/types.ts';
 import { eta } from './view.ts';
 import type { Env, WebDeps } from './context.ts';
