@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('the visitor in the browser', { timeout: 60_000 },
     await page.locator('#chat-input').press('Enter');
     await page.locator('#chat-log .msg.assistant[data-kind]').first().waitFor();
     const helpful = page.getByRole('button', { name: "Cela m'a aidé" });
-    await page.locator('#chat-input').fill('Comment trouver mes documents ?');
+    await page.locator('#chat-input').fill('Combien de temps mes documents restent-ils dans les archives ?');
     await page.locator('#chat-input').press('Enter');
     await expect.poll(() => page.locator('#chat-log .msg.assistant[data-kind]').count()).toBe(2);
     expect(await helpful.first().isDisabled()).toBe(true);
