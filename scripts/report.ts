@@ -5,29 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config.ts';
 import { loadContent } from '../src/content/load.ts';
 import { buildReport, formatReport, parseSince, reportCsv } from '../src/insights/report.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { cliArgs, configOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run report -- [--tenant kpt] [--since 30d|12h|2w|2025-01-31] [--top 20] [--csv]';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (args.includes('--help')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-const parsed = parseConfig(process.env);
-if (!parsed.ok) {
-  console.error(`Configuration error:\n  ${parsed.errors.join('\n  ')}`);
-  process.exit(2);
-}
-const config = parsed.config;
+const { args, option } = cliArgs(USAGE);
+const config = configOrExit();
 const now = new Date();
 const period = option('since') ?? '30d';
 const since = parseSince(period, now);

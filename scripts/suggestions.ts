@@ -6,28 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config.ts';
 import { loadContent } from '../src/content/load.ts';
 import { formatProblem, isLang } from '../src/content/types.ts';
 import { formatSuggestions, groupSuggestions } from '../src/insights/suggested-alternates.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { cliArgs, configOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run suggestions -- [--tenant kpt] [--lang fr|de|it]';
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (args.includes('--help')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const parsed = parseConfig(process.env);
-if (!parsed.ok) {
-  console.error(`Configuration error:\n  ${parsed.errors.join('\n  ')}`);
-  process.exit(2);
-}
-const { config } = parsed;
+const { option } = cliArgs(USAGE);
+const config = configOrExit();
 const lang = option('lang');
 if (lang !== undefined && !isLang(lang)) {
   console.error(USAGE);
