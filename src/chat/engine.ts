@@ -97,7 +97,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
     );
   };
 
-  const escalate = (intro?: string, topic: string | null = null) => {
+  const escalate = (intro?: string, topic: string | null = null, more: ReturnType<typeof candidateChoice> = []) => {
     state.misses = 0;
     // People take over from here: a paused flow is not offered again.
     state.paused = null;
@@ -109,7 +109,7 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
         sources: [],
         flow: null,
         contact: contactDetails(tenant, lang, deps.now, t),
-        choices: tenant.support.contactForm ? [formChoice()] : [],
+        choices: [...(tenant.support.contactForm ? [formChoice()] : []), ...more],
       },
       { entryId: null, topic, understood: true },
     );
@@ -315,6 +315,11 @@ export async function handleTurn(deps: ChatDeps, turn: Turn, input: TurnInput): 
       }
       case 'oos':
         return outOfScope();
+      case 'advice': {
+        // Which option suits the visitor is for an adviser to say; the facts it rests on stay one tap away.
+        const e = u.entry ? entry(u.entry) : undefined;
+        return escalate(t('chat:advice'), e?.category ?? null, e ? candidateChoice({ kind: 'faq', id: e.id }) : []);
+      }
       case 'clarify':
         return clarify(u.candidates);
     }

@@ -96,12 +96,13 @@ export const intentsSchema = z
   })
   .strict();
 
-/** Examples the understanding model learns from besides the FAQ: out of scope, act versus fact, wrappers. */
+/** Examples the understanding model learns from besides the FAQ: out of scope, act, fact or advice, wrappers. */
 export const understandingSchema = z
   .object({
     outOfScope: z.array(z.string().trim().min(1)).default([]),
     act: z.array(z.string().trim().min(1)).default([]),
     fact: z.array(z.string().trim().min(1)).default([]),
+    advice: z.array(z.string().trim().min(1)).default([]),
     wrappers: z.array(z.string().regex(/\{q\}/, 'a wrapper holds {q} where the question goes')).default([]),
     about: z.array(z.string().trim().min(1)).default([]),
   })

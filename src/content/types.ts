@@ -61,12 +61,15 @@ export type Intents = Localized<Record<IntentName, string[]>>;
 
 /**
  * Examples per language that teach understanding what the FAQ cannot: questions we do not answer,
- * generic wishes to act versus questions for a fact, and what people write around a question.
+ * generic wishes to act, questions for a fact and requests for personal advice, and what people write
+ * around a question.
  */
 export type Teaching = {
   outOfScope: string[];
   act: string[];
   fact: string[];
+  /** Asking which option suits the visitor ("lequel me conseillez-vous"): advice is for people. */
+  advice: string[];
   /** Each holds "{q}". */
   wrappers: string[];
   /** Words that introduce a subject ("au sujet de"): a clause starts there. */

@@ -9,7 +9,7 @@ import { decide, type Decision } from '../understanding/decide.ts';
 import type { EvalCase } from './cases.ts';
 
 /** The reply kind a decision leads to, in the words of the case files. */
-const kindOf = (d: Decision): string => (d.kind === 'contact' ? 'escalate' : d.kind === 'oos' ? 'clarify' : d.kind);
+const kindOf = (d: Decision): string => (d.kind === 'contact' || d.kind === 'advice' ? 'escalate' : d.kind === 'oos' ? 'clarify' : d.kind);
 
 const expected = (c: EvalCase, got: string) =>
   c.kind === 'any' ? ['answer', 'flow', 'escalate'].includes(got) : c.kind === 'oos' ? got !== 'answer' && got !== 'flow' : c.kind === got;
@@ -39,7 +39,7 @@ export function explainCases(library: Library, cases: EvalCase[], options: { onl
       const feats = t.features.map((f) => `${f.feature.replace(/^(\w):/, '$1 ')} ${f.weight.toFixed(2)}`).join(', ');
       lines.push(`     ${t.p.toFixed(2)} ${t.label.padEnd(34)} ${feats}`);
     }
-    if (explanation.fact !== undefined) lines.push(`     asks for a fact: ${explanation.fact.toFixed(2)} (else: to act)`);
+    if (explanation.asking) lines.push(`     asks to act ${explanation.asking.act.toFixed(2)}, for a fact ${explanation.asking.fact.toFixed(2)}, for advice ${explanation.asking.advice.toFixed(2)}`);
   }
   const kinds = ['answer', 'flow', 'escalate', 'smalltalk', 'clarify'];
   lines.push('', `confusion (rows: expected kind; columns: what the assistant decided)`, `${''.padEnd(10)}${kinds.map((k) => k.padStart(10)).join('')}`);

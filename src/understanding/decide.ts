@@ -7,7 +7,7 @@
 import type { Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { wordFeaturesOf as wordFeaturesFor } from './features.ts';
-import { FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
+import { ACT, ADVICE, FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
 import type { Contribution } from './softmax.ts';
 
 /** Probabilities behind the decisions; see README "How a question is answered" for how they were set. */
@@ -29,6 +29,8 @@ export const DECISION = {
    * visitor's phrasing becomes a suggested alternate for editors.
    */
   learnBelow: 0.6,
+  /** Asking which option suits the visitor, at this probability, is advice: people give it. */
+  advice: 0.5,
   /** Small talk only in short messages: a greeting before a question is politeness. */
   smalltalkWords: 6,
 } as const;
@@ -41,14 +43,15 @@ export type Decision =
   | { kind: 'contact'; /** The subject named with the wish for a person ("rappelez-moi pour ma franchise"). */ topic?: Label }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
   | { kind: 'oos' }
+  | { kind: 'advice'; /** The entry with the facts the choice rests on. */ entry?: string }
   | { kind: 'clarify'; candidates: Label[] };
 
 export type Explanation = {
   /** The text that decided (the whole message, or the sentence of it that asks). */
   decidedOn: string;
   top: { label: string; p: number; features: Contribution[] }[];
-  /** Probability that the message asks for a fact rather than to act, where it mattered. */
-  fact?: number;
+  /** How the message asks (to act, for a fact, for advice), where it mattered. */
+  asking?: { act: number; fact: number; advice: number };
 };
 
 export type Understood = { decision: Decision; explanation: Explanation };
@@ -78,13 +81,13 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const at = (r: Reading, pred: (l: Label) => boolean) => labels.reduce((best, l, i) => (pred(l) && r.probs[i]! > best.p ? { i, p: r.probs[i]! } : best), { i: -1, p: 0 });
   const inScope = (l: Label) => l.kind === 'faq' || l.kind === 'flow';
 
-  const explain = (r: Reading, fact?: number): Explanation => {
+  const explain = (r: Reading, asking?: Explanation['asking']): Explanation => {
     const feats = model.features(r.text, lang);
     const order = [...r.probs.keys()].sort((a, b) => r.probs[b]! - r.probs[a]!).slice(0, 4);
     return {
       decidedOn: r.text,
       top: order.map((i) => ({ label: labelKey(labels[i]!), p: r.probs[i]!, features: model.classifier.explain(feats, i, 5) })),
-      ...(fact !== undefined ? { fact } : {}),
+      ...(asking ? { asking } : {}),
     };
   };
 
@@ -111,6 +114,16 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   if (!first) return { decision: { kind: 'clarify', candidates: [] }, explanation: explain(reading) };
 
   const top = first.members[0]!;
+  // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
+  // model took the wording for one of our subjects or for the advice it refuses.
+  const said = wordFeaturesFor(message);
+  const advice = u.advice.predict(said)[ADVICE]!;
+  const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
+  if (advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
+    const entry = subjectEntry(model, subject);
+    const way = u.actOrFact.predict(said);
+    return { decision: { kind: 'advice', ...(entry ? { entry } : {}) }, explanation: explain(reading, { act: way[ACT]!, fact: way[FACT]!, advice }) };
+  }
   if (top.kind === 'oos') return { decision: { kind: 'oos' }, explanation: explain(reading) };
   if (top.kind === 'contact') return { decision: { kind: 'contact' }, explanation: explain(reading) };
   if (top.kind === 'smalltalk') {
@@ -122,23 +135,23 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   }
 
   // One subject: tell or do.
-  const entries = first.members.filter((l): l is Extract<Label, { kind: 'faq' }> => l.kind === 'faq');
   const flows = first.members.filter((l): l is Extract<Label, { kind: 'flow' }> => l.kind === 'flow');
-  const entry = entries[0]?.id ?? (flows[0] ? model.entryOf.get(flows[0].flow) : undefined);
+  const entry = subjectEntry(model, first);
   const handler = entry ? model.handlerOf.get(entry) : undefined;
   const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
+  const way = u.actOrFact.predict(said);
+  const asking = { act: way[ACT]!, fact: way[FACT]!, advice };
   if (!flow) {
     return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, explanation: explain(reading) };
   }
-  const fact = u.actOrFact.predict(wordFeaturesFor(message))[FACT]!;
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
   // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
   const entryFirst = first.members[0]!.kind === 'faq';
   const step = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
-  if (fact >= 0.5 && entry) {
-    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, fact) };
+  if (asking.fact >= 0.5 && entry) {
+    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, asking) };
   }
-  return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, fact) };
+  return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, asking) };
 }
 
 /**
@@ -174,6 +187,13 @@ function poolBySubject(model: TenantModel, probs: Float64Array): Subject[] {
   return [...pooled]
     .map(([key, s]) => ({ key, p: s.p, members: s.members.sort((a, b) => b.p - a.p).map((m) => m.l) }))
     .sort((a, b) => b.p - a.p);
+}
+
+/** The FAQ entry of a subject: its most likely entry, or the one its flow acts on. */
+function subjectEntry(model: TenantModel, subject: Subject): string | undefined {
+  const entry = subject.members.find((l): l is Extract<Label, { kind: 'faq' }> => l.kind === 'faq');
+  const flow = subject.members.find((l): l is Extract<Label, { kind: 'flow' }> => l.kind === 'flow');
+  return entry?.id ?? (flow ? model.entryOf.get(flow.flow) : undefined);
 }
 
 const entriesAmong = (subjects: Subject[], best: number): string[] =>

@@ -1,7 +1,8 @@
 /**
  * The understanding model of one tenant, learned from its content at load: a classifier over every
  * label a message can have (each FAQ entry, each flow trigger, a person, small talk, out of scope) and a
- * second one that tells a wish to act from a question for a fact. One model serves the three languages:
+ * second and third one that tell how the visitor asks: a wish to act or a question for a fact, and
+ * whether the visitor asks for advice on which option suits them. One model serves the three languages:
  * entries share their ids across languages, so a phrasing in any of them teaches the same label, and a
  * message that mixes languages or is too short to detect still finds its label.
  */
@@ -38,15 +39,19 @@ export type TenantModel = {
 
 export type Understanding = {
   tenants: ReadonlyMap<string, TenantModel>;
+  /** Whether a message asks to act or for a fact, whatever its subject: labels ACT and FACT. */
   actOrFact: SoftmaxModel;
+  /** Whether a message asks which option suits the visitor: label ADVICE (else 0). */
+  advice: SoftmaxModel;
   /** Words that introduce a subject ("au sujet de", "wegen"), per language: where a clause starts. */
   about: Record<Lang, string[]>;
   version: string;
 };
 
-/** Label indexes of the act-or-fact model. */
+/** Label indexes of the models of how a message asks. */
 export const ACT = 0;
 export const FACT = 1;
+export const ADVICE = 1;
 
 /**
  * The same content always learns the same model (training is seeded), so a model is kept by content
@@ -70,7 +75,7 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
   const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;
-  return { tenants, actOrFact: buildActOrFact(content), about, version: content.version };
+  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, version: content.version };
 }
 
 function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
@@ -196,4 +201,31 @@ function buildActOrFact(content: Content): SoftmaxModel {
     }
   }
   return trainSoftmax(examples, 2, { epochs: 20 });
+}
+
+/**
+ * Advice or not: every question, alternate, trigger and generic phrasing of the content is not advice;
+ * the editors' requests for advice are, alone and joined to those same phrasings. Each subject is thus
+ * seen on both sides, and only the asking for a recommendation ("lequel me conseillez-vous") decides.
+ */
+function buildAdvice(content: Content): SoftmaxModel {
+  const rand = random(101);
+  const examples: TrainingExample[] = [];
+  const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
+  for (const lang of LANGS) {
+    const teach = content.understanding[lang];
+    if (!teach.advice.length) continue;
+    const phrasings = [
+      ...[...content.tenants.values()].flatMap((tc) => [...tc.entries[lang].flatMap((e) => [e.question, ...e.alternates]), ...Object.values(tc.triggers[lang]).flat()]),
+      ...teach.act,
+      ...teach.fact,
+    ];
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+    for (const p of phrasings) {
+      add(p, 0);
+      add(rand() < 0.5 ? `${p}, ${pick(teach.advice)}` : `${pick(teach.advice)} ${p}`, ADVICE);
+    }
+    for (const a of teach.advice) add(a, ADVICE);
+  }
+  return trainSoftmax(examples, 2, { epochs: 10 });
 }

@@ -102,6 +102,23 @@ describe('out of scope and not understood', () => {
     }
   });
 
+  it('leaves advice on which option suits the visitor to people, with the facts one tap away', async () => {
+    for (const [lang, message] of [
+      ['fr', 'Entre 300 et 1500 francs de franchise, que me recommandez-vous ? Je suis rarement malade.'],
+      ['de', 'Welche Franchise würden Sie mir für meine Familie empfehlen?'],
+      ['it', 'Secondo voi quale franchigia dovrei scegliere io che non vado mai dal medico?'],
+    ] as const) {
+      const r = await turn(app, { tenant: 'atupri', lang, message });
+      expect(r.reply.kind, message).toBe('escalate');
+      expect(r.reply.text).toContain(t(lang, 'chat:advice'));
+      expect(r.reply.contact?.phone).toBeTruthy();
+      expect(choiceIds(r)).toContain('faq:coverage-deductible');
+    }
+    // The same subject asked for a fact is answered.
+    const fact = await turn(app, { tenant: 'atupri', lang: 'fr', message: 'Quelles franchises peut-on choisir chez vous ?' });
+    expect(['answer', 'flow']).toContain(fact.reply.kind);
+  });
+
   it('offers at most three candidates, never an empty "did you mean", and people at the second miss', async () => {
     const v = new Visitor(app, 'kpt', 'fr');
     const first = await v.say('documents');
