@@ -94,7 +94,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   // A wish for a person anywhere in the message is answered first: it is what the visitor wants most.
   // Looked for in each clause too, so that a subject named with it ("call me back about my deductible")
   // does not outweigh it; the subject then goes into the contact form.
-  const clauseReadings = pieces(message, CLAUSE_END, u.about[lang]).map(read);
+  // A clause only asks whether it wants a person: the classifier alone says that (the search's ranking
+  // moves probability among our subjects only), so clauses skip the search, most of a message's cost.
+  const clauseReadings = pieces(message, CLAUSE_END, u.about[lang]).map((text): Reading => ({ text, probs: model.classifier.predict(model.features(text, lang)) }));
   for (const r of [whole, ...parts, ...clauseReadings]) {
     const contact = at(r, (l) => l.kind === 'contact');
     const best = at(r, () => true);
