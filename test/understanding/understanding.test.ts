@@ -170,5 +170,6 @@ describe('npm run eval -- --explain', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/0\.\d\d (faq|flow):/);
     expect(out.stdout).toContain('confusion');
-  });
+    // A process of its own loads the content and learns the models before it explains.
+  }, 60_000);
 });
