@@ -73,7 +73,7 @@ beforeAll(async () => {
 
   const iso = since.toISOString();
   const titles = app.library().content.tenants.get('kpt')!.entries.fr;
-  report = buildReport(app.store.questions('kpt', iso), app.store.feedback('kpt', iso), {
+  report = buildReport(await app.store.questions('kpt', iso), await app.store.feedback('kpt', iso), {
     tenant: 'kpt',
     since,
     until: new Date(),

@@ -125,7 +125,7 @@ describe('learning from visitors, with editors in control', () => {
     expect(first.reply.kind).toBe('clarify');
     expect(pick).toBeDefined();
     await v.press(pick!);
-    const saved = store.suggestions('atupri');
+    const saved = await store.suggestions('atupri');
     const mine = saved.find((s) => s.entryId === pick!.slice(4));
     expect(mine?.phrasing).toBeDefined();
     expect(mine!.phrasing).not.toContain('Hans Meier');
