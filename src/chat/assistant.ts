@@ -188,25 +188,29 @@ export function createAssistant(deps: {
       // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
       // A button no longer understood shows as such, never as its raw id.
       const visitorText = 'message' in req.input ? req.input.message : (result.pressed?.label ?? library.t(lang, 'chat:oldChoice'));
-      await deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() });
-      await deps.store.appendMessages(conversation.id, [
-        { role: 'visitor', text: visitorText, at: now.toISOString() },
-        { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
-      ]);
       // Questions are logged for insights; what is typed into a flow's form fields is not a question.
       const wasFlowInput = conversation.state.flow !== null;
-      if ('message' in req.input && !wasFlowInput) {
-        await deps.store.logQuestion({
-          tenant: req.tenant,
-          lang,
-          question: redact(req.input.message).slice(0, 500),
-          outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
-          entryId: result.outcome.entryId,
-          topic: result.outcome.topic,
-          source: 'chat',
-          at: now.toISOString(),
-        });
-      }
+      // The turn is kept at once (one round trip to a server database): state, both messages, the question.
+      await deps.store.saveTurn({
+        conversation: { ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() },
+        messages: [
+          { role: 'visitor', text: visitorText, at: now.toISOString() },
+          { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
+        ],
+        question:
+          'message' in req.input && !wasFlowInput
+            ? {
+                tenant: req.tenant,
+                lang,
+                question: redact(req.input.message).slice(0, 500),
+                outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
+                entryId: result.outcome.entryId,
+                topic: result.outcome.topic,
+                source: 'chat',
+                at: now.toISOString(),
+              }
+            : undefined,
+      });
       deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
       return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText, ask: result.state.ask ?? null };
     },

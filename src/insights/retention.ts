@@ -86,6 +86,12 @@ export function startRetention({ store, policy, clock, logger, everyMs = DAY_MS,
   let stopped = false;
   const run = async (): Promise<PurgeCounts | undefined> => {
     try {
+      await store.ready();
+    } catch {
+      // A database that cannot be prepared is reported by the start-up (and /readyz), not once more here.
+      return undefined;
+    }
+    try {
       const outcome = await store.exclusively('retention', async () => {
         const now = clock();
         const last = await store.getJson<string>(LAST_PURGE_KEY);

@@ -65,6 +65,19 @@ export function openPostgresStore(options: PostgresOptions): Store {
   pool.on('error', (err) => options.onIdleError?.(err));
 
   let migration: Promise<void> | undefined;
+  /** Statements under way, so that close() lets them finish; after close() every call is refused as an outage. */
+  let active = 0;
+  let closing = false;
+  let idle: (() => void) | undefined;
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (closing) throw new StoreUnavailableError('unreachable');
+    active++;
+    try {
+      return await work();
+    } finally {
+      if (--active === 0) idle?.();
+    }
+  };
   const ready = () =>
     (migration ??= migratePostgres(pool).then(
       () => undefined,
@@ -75,21 +88,23 @@ export function openPostgresStore(options: PostgresOptions): Store {
     ));
 
   /** One statement, after the migrations, with outages turned into StoreUnavailableError. */
-  const query = async <R extends Row = Row>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> => {
-    try {
-      await ready();
-    } catch (err) {
-      throw new StoreUnavailableError('unreachable', { cause: err });
-    }
-    try {
-      return await pool.query<R>(sql, params);
-    } catch (err) {
-      throw outage(err) ?? err;
-    }
-  };
+  const query = <R extends Row = Row>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> =>
+    track(async () => {
+      try {
+        await ready();
+      } catch (err) {
+        throw new StoreUnavailableError('unreachable', { cause: err });
+      }
+      try {
+        return await pool.query<R>(sql, params);
+      } catch (err) {
+        throw outage(err) ?? err;
+      }
+    });
 
   /** Several statements in one transaction on one connection. */
-  const transaction = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+  const transaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => track(() => inTransaction(work));
+  const inTransaction = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     try {
       await ready();
     } catch (err) {
@@ -178,6 +193,23 @@ export function openPostgresStore(options: PostgresOptions): Store {
         conversationId,
         ...messages.flatMap((m) => [m.role, m.text, m.kind ?? null, m.at]),
       ]);
+    },
+    async saveTurn({ conversation: c, messages, question: q }) {
+      // One statement (data-modifying CTEs): one round trip, and atomic.
+      const params: unknown[] = [c.id, c.tenant, c.lang, JSON.stringify(c.state), c.createdAt, c.updatedAt];
+      const add = (...values: unknown[]) => values.map((v) => `$${params.push(v)}`).join(', ');
+      const parts = [
+        `conv AS (INSERT INTO conversations (id, tenant, lang, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+          ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, state = excluded.state, updated_at = excluded.updated_at)`,
+      ];
+      if (messages.length) {
+        const rows = messages.map((m) => `($1, ${add(m.role, m.text, m.kind ?? null, m.at)})`).join(', ');
+        parts.push(`msg AS (INSERT INTO messages (conversation_id, role, text, kind, at) VALUES ${rows})`);
+      }
+      if (q) {
+        parts.push(`log AS (INSERT INTO question_log (tenant, lang, question, outcome, entry_id, topic, source, at) VALUES (${add(q.tenant, q.lang, q.question, q.outcome, q.entryId, q.topic, q.source, q.at)}))`);
+      }
+      await query(`WITH ${parts.join(', ')} SELECT 1`, params);
     },
     async transcript(conversationId, limit = 200) {
       const rows = (await query('SELECT role, text, kind, at FROM (SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2) m ORDER BY id', [conversationId, limit])).rows;
@@ -390,6 +422,9 @@ export function openPostgresStore(options: PostgresOptions): Store {
     },
 
     async close() {
+      closing = true;
+      // Requests still running finish their statements (bounded), then the connections close.
+      if (active > 0) await new Promise<void>((resolve) => ((idle = resolve), setTimeout(resolve, 5000).unref()));
       await pool.end().catch(() => {});
     },
   };

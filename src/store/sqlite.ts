@@ -198,6 +198,11 @@ function storeOn(db: Database.Database, file: string): Store {
     return { status: 'running', action: r.action as string, paramsHash: (r.params_hash as string | null) ?? null };
   });
   const locks = new Set<string>();
+  const saveTurn = db.transaction((t: { conversation: Conversation; messages: StoredMessage[]; question?: QuestionLog | undefined }) => {
+    q.upsertConv.run({ ...t.conversation, state: JSON.stringify(t.conversation.state) });
+    for (const m of t.messages) q.addMsg.run(t.conversation.id, m.role, m.text, m.kind ?? null, m.at);
+    if (t.question) q.logQuestion.run(t.question);
+  });
 
   const appendMessages = db.transaction((conversationId: string, messages: StoredMessage[]) => {
     for (const m of messages) q.addMsg.run(conversationId, m.role, m.text, m.kind ?? null, m.at);
@@ -220,6 +225,7 @@ function storeOn(db: Database.Database, file: string): Store {
       q.upsertConv.run({ ...c, state: JSON.stringify(c.state) });
     },
     appendMessages: (id, messages) => appendMessages(id, messages),
+    saveTurn: (t) => saveTurn(t),
     transcript: (id, limit = 200) => q.transcript.all(id, limit) as StoredMessage[],
     saveContactRequest(r) {
       durably(() => q.addContact.run({ ...r, transcript: JSON.stringify(r.transcript) }));
@@ -343,7 +349,7 @@ function storeOn(db: Database.Database, file: string): Store {
   // acknowledgement), and a write first checks that the file it goes to is still the one on disk. The
   // calls run synchronously (better-sqlite3) and answer through the interface's promises.
   const WRITES = new Set<keyof Store>([
-    'saveConversation', 'appendMessages', 'saveContactRequest', 'recordAction', 'claimAction', 'completeAction', 'releaseAction',
+    'saveConversation', 'appendMessages', 'saveTurn', 'saveContactRequest', 'recordAction', 'claimAction', 'completeAction', 'releaseAction',
     'takeToken', 'addOutbox', 'logQuestion', 'addFeedback', 'addSuggestion', 'purgeBatch', 'setJson',
   ]);
   const guarded: Record<string, unknown> = {

@@ -69,6 +69,8 @@ export interface Store {
   saveConversation(c: Conversation): Promise<void>;
   appendMessages(conversationId: string, messages: StoredMessage[]): Promise<void>;
   transcript(conversationId: string, limit?: number): Promise<StoredMessage[]>;
+  /** One chat turn, all or nothing: the conversation saved, its new messages appended, the question logged. */
+  saveTurn(t: { conversation: Conversation; messages: StoredMessage[]; question?: QuestionLog | undefined }): Promise<void>;
 
   saveContactRequest(r: ContactRequest): Promise<void>;
   getContactRequest(reference: string): Promise<ContactRequest | undefined>;

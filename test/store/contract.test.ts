@@ -70,6 +70,18 @@ for (const engine of ENGINES) {
       expect((await store.transcript(id))[1]).toMatchObject({ role: 'assistant', kind: 'answer', at: iso(1) });
     });
 
+    it('keeps a chat turn at once: the conversation, its messages in order and the question', async () => {
+      const id = unique('turn');
+      const tenant = unique('tenant');
+      const conversation = { id, tenant, lang: 'it' as const, state: { flow: null } as never, createdAt: iso(), updatedAt: iso() };
+      const question = { tenant, lang: 'it' as const, question: 'password dimenticata', outcome: 'flow' as const, entryId: null, topic: 'login', source: 'chat' as const, at: iso() };
+      await store.saveTurn({ conversation, messages: [{ role: 'visitor', text: 'a', at: iso() }, { role: 'assistant', text: 'b', kind: 'flow', at: iso() }], question });
+      await store.saveTurn({ conversation: { ...conversation, updatedAt: iso(9) }, messages: [{ role: 'visitor', text: 'c', at: iso(9) }] });
+      expect((await store.getConversation(id))?.updatedAt).toBe(iso(9));
+      expect((await store.transcript(id)).map((m) => m.text)).toEqual(['a', 'b', 'c']);
+      expect(await store.questions(tenant, iso(-1))).toEqual([question]);
+    });
+
     it('keeps contact requests with their transcript, newest first per tenant', async () => {
       const tenant = unique('tenant');
       const base = { tenant, lang: 'fr' as const, conversationId: null, name: 'Marie', email: 'marie@example.ch', customerNumber: null, topic: 'other', message: 'Rappel', transcript: [{ role: 'visitor' as const, text: 'aide', at: iso() }] };
