@@ -39,6 +39,15 @@ export function openSqliteStore(file: string): Store {
   try {
     prepareDatabase(db);
   } catch (err) {
+    // Damaged pages past the schema (met by the migrations' bookkeeping): the service starts unready and
+    // answers 503, as it does when pages go bad while it runs, rather than refusing to start.
+    if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_CORRUPT')) {
+      try {
+        return storeOn(db, file, { ok: false, reason: 'corrupt' });
+      } catch {
+        // The schema itself is unusable: say so at start.
+      }
+    }
     db.close();
     throw err;
   }
@@ -60,7 +69,7 @@ function prepareDatabase(db: Database.Database) {
   migrateSqlite(db);
 }
 
-function storeOn(db: Database.Database, file: string): Store {
+function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<StoreHealth, { ok: true }>): Store {
   // The file as opened: a deploy or a clean-up that deletes or replaces it leaves this process writing
   // into an unlinked inode, which looks like success and keeps nothing.
   const onDisk = file === ':memory:' ? undefined : statSync(file);
@@ -74,7 +83,7 @@ function storeOn(db: Database.Database, file: string): Store {
     }
   };
   /** Set on a corrupt or foreign file: nothing will work until someone restores it and restarts. */
-  let broken: Exclude<StoreHealth, { ok: true }> | undefined;
+  let broken: Exclude<StoreHealth, { ok: true }> | undefined = brokenAtStart;
 
   const q = {
     getConv: db.prepare('SELECT * FROM conversations WHERE id = ?'),

@@ -148,7 +148,7 @@ describe('npm run report', () => {
     try {
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/report.ts'), '--tenant', 'kpt', '--since', '30d'], {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: app.dataDir, CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales') },
+        env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: '', CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales') },
         encoding: 'utf8',
       });
       expect(run.stderr).toBe('');

@@ -136,7 +136,7 @@ describe('learning from visitors, with editors in control', () => {
 
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/suggestions.ts', '--tenant', 'atupri'], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: testApp.dataDir },
+      env: { ...process.env, DATA_DIR: testApp.dataDir, DATABASE_URL: '' },
       encoding: 'utf8',
     });
     expect(cli.status).toBe(0);
