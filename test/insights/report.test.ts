@@ -143,8 +143,8 @@ describe('buildReport on a test conversation log', () => {
 });
 
 describe('npm run report', () => {
-  it('prints the same figures from the database in DATA_DIR', () => {
-    app.close();
+  it('prints the same figures from the database in DATA_DIR', async () => {
+    await app.close();
     try {
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/report.ts'), '--tenant', 'kpt', '--since', '30d'], {
         cwd: ROOT,
@@ -163,7 +163,7 @@ describe('npm run report', () => {
 
       const csv = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/report.ts'), '--tenant', 'kpt', '--csv'], {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: app.dataDir },
+        env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: '' },
         encoding: 'utf8',
       });
       expect(csv.status).toBe(0);
