@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick] [-- --only http,load,scale,peers,understanding,tenants] [-- --profile]
+ * npm run bench [-- --quick] [-- --only http,load,scale,peers,understanding,tenants,instances] [-- --profile]
  * Benchmarks (not tests): HTTP throughput and latency of the production server per route at 1, 16 and
  * 64 connections, a 64-connection load run with memory sampled over 100k requests, index scale on
- * synthetic corpora, our retrieval against peer libraries, and 32 tenants served with live reload. Prints and writes bench/results.md.
+ * synthetic corpora, our retrieval against peer libraries, 32 tenants served with live reload, and chat
+ * turns/s on SQLite, PostgreSQL and two instances on PostgreSQL (with DATABASE_URL). Prints and writes bench/results.md.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { mix, routes, run, type RouteName, type RunResult } from './http.ts';
 import { comparePeers, type PeerResult } from './peers.ts';
 import { measureScale, type ScaleResult } from './scale.ts';
 import { startServer } from './server.ts';
+import { measureInstances, PG_RATIO_TARGET } from './instances.ts';
 import { measureTenants, TENANT_TARGETS, type TenantsResult } from './tenants.ts';
 import { measureUnderstanding } from './understanding.ts';
 import { loadCases, openConversations } from './workload.ts';
@@ -47,7 +49,7 @@ async function httpBench(cases: ReturnType<typeof loadCases>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
   const server = await startServer(
     ROOT,
-    { DATA_DIR: dataDir, CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales'), ...UNLIMITED },
+    { DATA_DIR: dataDir, DATABASE_URL: '', CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales'), ...UNLIMITED },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [],
   );
   const http: RunResult[] = [];
@@ -250,6 +252,28 @@ async function main() {
     summary.push(`| ${r.tenants} tenants: start-up to ready ≤ ${TENANT_TARGETS.startupMs / 1000} s | ${f(r.startupMs / 1000)} s | ${r.startupMs <= TENANT_TARGETS.startupMs ? 'met' : 'missed'} |`);
     summary.push(`| ${r.tenants} tenants: longest event-loop stall during a reload ≤ ${TENANT_TARGETS.stallMs} ms | ${f(r.reloadLagMaxMs)} ms | ${r.reloadLagMaxMs <= TENANT_TARGETS.stallMs ? 'met' : 'missed'} |`);
     summary.push(`| ${r.tenants} tenants: an edit served within ${TENANT_TARGETS.servedMs / 1000} s | ${f(r.servedMs / 1000, 2)} s | ${r.servedMs <= TENANT_TARGETS.servedMs ? 'met' : 'missed'} |`);
+  }
+
+  if (want('instances')) {
+    log('Instances: chat turns/s on SQLite, PostgreSQL, and two instances on PostgreSQL');
+    const rows = await measureInstances(ROOT, cases, { databaseUrl: process.env.DATABASE_URL || undefined, connections: [16, 64], seconds: ROUTE_SECONDS, env: UNLIMITED, log });
+    out.push(
+      '## Several instances',
+      '',
+      `Chat turns (new conversations and follow-ups, half each) for ${ROUTE_SECONDS} s per row. Two instances: one database, one load generator per instance with half the connections each, follow-ups sent to either instance (no stickiness). PostgreSQL runs on the same machine (DATABASE_URL), each deployment on a fresh database; growth per turn is the database size before and after the row (WAL and free space reuse make it rough).`,
+      '',
+      '| deployment | connections | turns/s | p50 ms | p99 ms | errors | database growth per turn |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map((r) => `| ${r.deployment} | ${r.connections} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${r.bytesPerTurn === undefined ? '–' : `${f(r.bytesPerTurn / 1024, 2)} KB`} |`),
+      '',
+    );
+    for (const c of [16, 64]) {
+      const sqlite = rows.find((r) => r.deployment === 'SQLite, 1 instance' && r.connections === c);
+      const pg1 = rows.find((r) => r.deployment === 'PostgreSQL, 1 instance' && r.connections === c);
+      if (sqlite && pg1) summary.push(`| chat on PostgreSQL, 1 instance, ${c} connections: ≥ ${PG_RATIO_TARGET} × SQLite | ${f(pg1.rps / sqlite.rps, 2)} × | ${pg1.rps / sqlite.rps >= PG_RATIO_TARGET ? 'met' : 'missed'} |`);
+    }
+    const errors = rows.reduce((n, r) => n + r.errors, 0);
+    summary.push(`| several instances: zero errors | ${errors} errors | ${errors === 0 ? 'met' : 'missed'} |`);
   }
 
   if (summary.length) out.push('## Targets', '', '| target | measured | |', '| --- | --- | --- |', ...summary, '');

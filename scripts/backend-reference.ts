@@ -36,7 +36,7 @@ const server = serve({ fetch: app.fetch, hostname: HOST, port: PORT }, (info) =>
 
 const shutdown = () => {
   server.close(() => {
-    store.close();
+    void store.close();
     process.exit(0);
   });
   if ('closeAllConnections' in server) server.closeAllConnections();

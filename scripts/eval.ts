@@ -46,7 +46,7 @@ const fetcher = app.fetcher;
 if (files.length === 0) {
   const gateModes = modeArg === 'search' || modeArg === 'chat' ? [modeArg as Mode] : undefined;
   const result = await runGate({ fetcher, files: defaultCaseFiles(), floors: loadFloors(), ...(gateModes ? { modes: gateModes } : {}) });
-  app.close();
+  await app.close();
   for (const line of formatGate(result, { verbose: args.includes('--verbose') })) console.log(line);
   process.exit(result.ok ? 0 : 1);
 }
@@ -67,5 +67,5 @@ for (const file of files) {
     console.log(`  score ${(score.total ? score.passed / score.total : 1).toFixed(3)} (${score.passed}/${score.total})`);
   }
 }
-app.close();
+await app.close();
 process.exit(failed ? 1 : 0);

@@ -1,13 +1,13 @@
 /**
  * npm run report -- [--tenant kpt] [--since 30d] [--top 20] [--csv]
  * Prints what visitors could not find: the top unanswered questions, the least helpful entries and the
- * escalation rate per topic, from the question log and feedback in DATA_DIR. Without --tenant: every tenant.
+ * escalation rate per topic, from the question log and feedback in DATA_DIR (or DATABASE_URL). Without --tenant: every tenant.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/load.ts';
 import { buildReport, formatReport, parseSince, reportCsv } from '../src/insights/report.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { openStore } from '../src/store/open.ts';
 import { cliArgs, configOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run report -- [--tenant kpt] [--since 30d|12h|2w|2025-01-31] [--top 20] [--csv]';
@@ -37,23 +37,35 @@ if (content.ok && tenantArg && !known.includes(tenantArg)) {
   process.exit(2);
 }
 
+// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR, which must exist.
 const file = join(config.dataDir, 'assistant.db');
-if (!existsSync(file)) {
+if (!config.database && !existsSync(file)) {
   console.error(`No question log yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
   process.exit(1);
 }
-const store = openSqliteStore(file);
+const opened = openStore(config);
+if (!opened.ok) {
+  console.error(opened.problem);
+  process.exit(1);
+}
+const store = opened.store;
+try {
+  await store.ready();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 try {
   const out: string[] = [];
-  tenants.forEach((tenant, i) => {
+  for (const [i, tenant] of tenants.entries()) {
     const tc = content.ok ? content.content.tenants.get(tenant) : undefined;
     const titleOf = (id: string) => tc?.entries[tc.tenant.defaultLanguage].find((e) => e.id === id)?.question;
-    const report = buildReport(store.questions(tenant, since.toISOString()), store.feedback(tenant, since.toISOString()), { tenant, since, until: now, top, titleOf });
+    const report = buildReport(await store.questions(tenant, since.toISOString()), await store.feedback(tenant, since.toISOString()), { tenant, since, until: now, top, titleOf });
     // One CSV header for all tenants: the tenant is a column.
     if (args.includes('--csv')) out.push(i === 0 ? reportCsv(report).trimEnd() : reportCsv(report).trimEnd().split('\r\n').slice(1).join('\r\n'));
     else out.push(formatReport(report));
-  });
+  }
   console.log(out.join(args.includes('--csv') ? '\r\n' : '\n\n'));
 } finally {
-  store.close();
+  await store.close();
 }

@@ -2,14 +2,14 @@
  * npm run suggestions -- [--tenant kpt] [--lang fr]
  * Prints the phrasings visitors used for an entry that the assistant did not know yet (picked from "did you
  * mean", or an unsure answer rated helpful), grouped by the entry's file and ready to paste under its
- * `alternates`. Reads DATA_DIR; changes no file.
+ * `alternates`. Reads DATA_DIR (or DATABASE_URL); changes no file.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/load.ts';
 import { formatProblem, isLang } from '../src/content/types.ts';
 import { formatSuggestions, groupSuggestions } from '../src/insights/suggested-alternates.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { openStore } from '../src/store/open.ts';
 import { cliArgs, configOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run suggestions -- [--tenant kpt] [--lang fr|de|it]';
@@ -32,19 +32,31 @@ if (unknown) {
   console.error(`There is no tenant "${unknown}"; the tenants are ${[...content.content.tenants.keys()].join(', ')}.`);
   process.exit(2);
 }
+// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR, which must exist.
 const file = join(config.dataDir, 'assistant.db');
-if (!existsSync(file)) {
+if (!config.database && !existsSync(file)) {
   console.error(`No suggestions yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
   process.exit(1);
 }
-const store = openSqliteStore(file);
+const opened = openStore(config);
+if (!opened.ok) {
+  console.error(opened.problem);
+  process.exit(1);
+}
+const store = opened.store;
+try {
+  await store.ready();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 try {
   const lines: string[] = [];
   for (const tenant of tenants) {
-    const groups = groupSuggestions(store.suggestions(tenant), content.content.tenants.get(tenant)!).filter((g) => !lang || g.lang === lang);
+    const groups = groupSuggestions(await store.suggestions(tenant), content.content.tenants.get(tenant)!).filter((g) => !lang || g.lang === lang);
     lines.push(...formatSuggestions(groups));
   }
   console.log(lines.length ? lines.join('\n') : 'No suggested phrasings yet.');
 } finally {
-  store.close();
+  await store.close();
 }

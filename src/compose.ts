@@ -11,12 +11,12 @@ import type { Config } from './config.ts';
 import { formatProblem } from './content/types.ts';
 import { watchFolders } from './content/watch.ts';
 import { FLOWS } from './flows/index.ts';
-import { startRetention } from './insights/retention.ts';
+import { startRetention, type Retention } from './insights/retention.ts';
 import { createSearchLog } from './insights/search-log.ts';
 import { loadLibrary, type Library } from './library.ts';
 import { createLogger } from './logging.ts';
 import { createMetrics, timedStore, type Metrics } from './metrics.ts';
-import { tryOpenSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
 export type Composed = {
@@ -24,9 +24,14 @@ export type Composed = {
   library: () => Library;
   store: Store;
   logger: Logger;
+  /** The retention purge (personal data past its retention), for operators' scripts and tests. */
+  retention: Retention;
+  /** Resolves once the database schema is up to date (PostgreSQL migrates at start); rejects with a one-line problem. */
+  ready(): Promise<void>;
   /** Reads content/ and locales/ again and swaps them in; on problems the last good content stays. */
   reloadContent(): { ok: true } | { ok: false; errors: string[] };
-  close(): void;
+  /** Stops timers and watchers, writes what is kept back and closes the database. */
+  close(): Promise<void>;
 };
 
 /** `what` says which part could not start: the editor content, or the database file (one line). */
@@ -45,7 +50,7 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
   // Live reload swaps the whole library at once: a request sees the old content or the new, never a mix.
   let library = loaded.library;
   let contentErrors: string[] = [];
-  const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
+  const opened = openStore(config, { onIdleError: (err) => logger.warn({ err }, 'a database connection was lost; it is opened again when needed') });
   if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
   // Every storage call is timed for operators (store_operation_duration_seconds).
   const store = timedStore(opened.store, metrics);
@@ -54,7 +59,10 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     (config.actions.backend === 'http'
       ? createHttpBackend({ baseUrl: config.actions.baseUrl, token: config.actions.token, timeoutMs: config.actions.timeoutMs, logger })
       : createDemoBackend(store, clock));
-  const actions = countedActions(createActionService({ backend, store, clock, logger }), metrics);
+  // The per-account limit counts in the database: every instance, the API and the chat's flows share it.
+  const perAccountPerHour = config.rateLimits.perAccountPerHour;
+  const takeAccountToken = (key: string) => store.takeToken(key, perAccountPerHour, 3_600_000, clock().getTime());
+  const actions = countedActions(createActionService({ backend, store, clock, logger, takeAccountToken }), metrics);
   const current = () => library;
   const reloadContent = () => {
     const began = performance.now();
@@ -79,8 +87,8 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
         onError: (err, dir) => logger.warn({ err, dir }, 'cannot watch a content folder'),
       })
     : undefined;
-  const retention = startRetention({ store, days: config.logRetentionDays, clock, logger });
-  const searchLog = createSearchLog({ store, clock });
+  const retention = startRetention({ store, policy: config.retention, clock, logger });
+  const searchLog = createSearchLog({ store, clock, onError: (err) => logger.error({ err }, 'could not log a search') });
   const assistant = createAssistant({ library: current, store, actions, flows: FLOWS, clock, logger, onReply: (r) => metrics.chatReply(r.tenant, r.lang, r.kind) });
   const app = createApp({
     library: current,
@@ -106,13 +114,13 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
       retentionDays: config.logRetentionDays,
     },
   });
-  const close = () => {
+  const close = async () => {
     watcher?.close();
-    retention.stop();
-    searchLog.close();
-    store.close();
+    await retention.stop();
+    await searchLog.close();
+    await store.close();
   };
-  return { ok: true, composed: { app, library: current, store, logger, reloadContent, close } };
+  return { ok: true, composed: { app, library: current, store, logger, retention, ready: () => store.ready(), reloadContent, close } };
 }
 
 /** The action service with each run counted by action and outcome (ok, or why not: a bounded set). */

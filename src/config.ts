@@ -21,8 +21,19 @@ const schema = z.object({
   ACTIONS_BASE_URL: z.url().optional(),
   ACTIONS_TOKEN: z.string().optional(),
   ACTIONS_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
-  /** Days to keep question logs and feedback. */
+  /** Days to keep question logs, feedback and suggested phrasings. */
   LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  /** Days to keep a conversation and its messages after its last turn; unset: LOG_RETENTION_DAYS. */
+  CONVERSATION_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** Days to keep contact requests (support works on them longer than on logs). */
+  CONTACT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+  /** postgres://user:password@host:port/database: PostgreSQL instead of the SQLite file under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// address')
+    .optional(),
+  /** Connections each instance keeps open to PostgreSQL at most. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Set to "false" to turn off watching content/ and locales/ for changes. */
   WATCH_CONTENT: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -57,6 +68,9 @@ export type Config = {
     | { backend: 'demo' }
     | { backend: 'http'; baseUrl: string; token: string | undefined; timeoutMs: number };
   logRetentionDays: number;
+  retention: { logDays: number; conversationDays: number; contactDays: number };
+  /** PostgreSQL when set, else the SQLite file under dataDir. */
+  database: { url: string; poolMax: number } | undefined;
   watchContent: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   rateLimits: { perIpPerMinute: number; perConversationPerMinute: number; perAccountPerHour: number; trustProxy: boolean; exempt: string[] };
@@ -93,6 +107,12 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
           ? { backend: 'http', baseUrl: e.ACTIONS_BASE_URL!, token: e.ACTIONS_TOKEN, timeoutMs: e.ACTIONS_TIMEOUT_MS }
           : { backend: 'demo' },
       logRetentionDays: e.LOG_RETENTION_DAYS,
+      retention: {
+        logDays: e.LOG_RETENTION_DAYS,
+        conversationDays: e.CONVERSATION_RETENTION_DAYS ?? e.LOG_RETENTION_DAYS,
+        contactDays: e.CONTACT_RETENTION_DAYS,
+      },
+      database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX } : undefined,
       watchContent: e.WATCH_CONTENT === 'true',
       logLevel: e.LOG_LEVEL,
       rateLimits: {

@@ -17,10 +17,18 @@ if (!result.ok) {
   else console.error(`Content has errors; fix them and start again:\n${result.errors.join('\n')}`);
   process.exit(1);
 }
-const { app, logger, library, close } = result.composed;
+const { app, logger, library, close, ready, store } = result.composed;
+// PostgreSQL: reachable, and its schema migrated (one instance at a time), before anything is served.
+try {
+  await ready();
+} catch (err) {
+  console.error((err as Error).message);
+  await close();
+  process.exit(1);
+}
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-  logger.info({ url: `http://${config.host}:${info.port}/`, contentVersion: library().content.version }, 'help assistant listening');
+  logger.info({ url: `http://${config.host}:${info.port}/`, contentVersion: library().content.version, database: store.engine }, 'help assistant listening');
 });
 const stopper = graceful(server as HttpServer);
 
@@ -32,14 +40,12 @@ const shutdown = () => {
   logger.info('shutting down');
   // Stop accepting, answer what was read with Connection: close, end idle keep-alive sockets, then close.
   stopper.stop(() => {
-    close();
-    process.exit(0);
+    void close().finally(() => process.exit(0));
   });
   // Requests still running after 10 s are cut; the database is closed all the same (WAL keeps it whole either way).
   setTimeout(() => {
     logger.warn('shutdown timed out; closing the database with requests still in flight');
-    close();
-    process.exit(1);
+    void close().finally(() => process.exit(1));
   }, 10_000).unref();
 };
 process.on('SIGTERM', shutdown);

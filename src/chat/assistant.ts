@@ -11,7 +11,7 @@ import { fold } from '../search/fold.ts';
 import { DECISION } from '../understanding/decide.ts';
 import type { Library } from '../library.ts';
 import { SUGGESTION_DEFAULTS, suggestedEntries } from './suggestions.ts';
-import type { Conversation, Store } from '../store/types.ts';
+import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import type { ReplyKind } from '../metrics.ts';
 import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
 import type { FlowDef } from './flow-types.ts';
@@ -42,9 +42,9 @@ export type ChatResult =
 export type Assistant = {
   reply(req: ChatRequest): Promise<ChatResult>;
   /** The messages of a conversation, for the chat page after a reload. */
-  history(tenant: string, conversationId: string): { conversation: Conversation; messages: ReturnType<Store['transcript']> } | undefined;
+  history(tenant: string, conversationId: string): Promise<{ conversation: Conversation; messages: StoredMessage[] } | undefined>;
   /** The questions the chat suggests when it opens (most asked lately, else the editors' choice). */
-  suggestions(tenant: string, lang: Lang, topic?: string): { id: string; question: string }[];
+  suggestions(tenant: string, lang: Lang, topic?: string): Promise<{ id: string; question: string }[]>;
 };
 
 export function createAssistant(deps: {
@@ -59,14 +59,14 @@ export function createAssistant(deps: {
 }): Assistant {
   // The question log is read at most every ten minutes per tenant: suggestions need not be to the second.
   const asked = new Map<string, { at: number; log: { entryId: string | null }[] }>();
-  const recentlyAsked = (tenant: string) => {
+  const recentlyAsked = async (tenant: string) => {
     const now = deps.clock().getTime();
     const cached = asked.get(tenant);
     if (cached && now - cached.at < 10 * 60_000) return cached.log;
     let log: { entryId: string | null }[] = [];
     try {
       const since = new Date(now - SUGGESTION_DEFAULTS.days * 86_400_000).toISOString();
-      log = deps.store.questions(tenant, since).filter((q) => q.outcome === 'answer');
+      log = (await deps.store.questions(tenant, since)).filter((q) => q.outcome === 'answer');
     } catch {
       // A store that cannot answer leaves the editors' suggestions, not a broken chat page.
     }
@@ -75,11 +75,11 @@ export function createAssistant(deps: {
   };
 
   return {
-    suggestions(tenant, lang, topic) {
+    async suggestions(tenant, lang, topic) {
       const tc = deps.library().content.tenants.get(tenant);
       if (!tc) return [];
       const known = topic && tc.tenant.categories.some((c) => c.id === topic) ? topic : undefined;
-      return suggestedEntries(recentlyAsked(tenant), tc.entries[lang], tc.tenant.suggestions, known ? { topic: known } : {}).map((e) => ({ id: e.id, question: e.question }));
+      return suggestedEntries(await recentlyAsked(tenant), tc.entries[lang], tc.tenant.suggestions, known ? { topic: known } : {}).map((e) => ({ id: e.id, question: e.question }));
     },
 
     async reply(req) {
@@ -89,7 +89,7 @@ export function createAssistant(deps: {
       const now = deps.clock();
       let conversation: Conversation | undefined;
       if (req.conversationId) {
-        conversation = deps.store.getConversation(req.conversationId);
+        conversation = await deps.store.getConversation(req.conversationId);
         // Someone else's conversation (another tenant, or another signed-in person) is not there for them.
         const owner = conversation?.state.subject ?? null;
         if (!conversation || conversation.tenant !== req.tenant || (owner !== null && owner !== req.subject)) {
@@ -138,8 +138,8 @@ export function createAssistant(deps: {
             });
             if (!outcome.ok) return { ok: false };
             const reference = outcome.reference;
-            if (!deps.store.getContactRequest(reference)) {
-              deps.store.saveContactRequest({
+            if (!(await deps.store.getContactRequest(reference))) {
+              await deps.store.saveContactRequest({
                 reference,
                 tenant: req.tenant,
                 lang,
@@ -149,7 +149,7 @@ export function createAssistant(deps: {
                 customerNumber: form.customerNumber ?? null,
                 topic: form.topic,
                 message: form.message,
-                transcript: deps.store.transcript(conversation!.id),
+                transcript: await deps.store.transcript(conversation!.id),
                 createdAt: now.toISOString(),
               });
             }
@@ -171,7 +171,7 @@ export function createAssistant(deps: {
       if ('choice' in req.input) {
         const action = result.pressed?.action;
         if (action?.do === 'feedback') {
-          deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
+          await deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
         }
         // The visitor showed which entry their wording meant: a suggested alternate for editors.
         const asked = conversation.state.asked;
@@ -181,40 +181,44 @@ export function createAssistant(deps: {
           const phrasing = redact(asked.text).replace(/\s+/g, ' ').trim().slice(0, 200);
           const entry = tc.entries[lang].find((e) => e.id === action.id);
           const known = entry && [entry.question, ...entry.alternates].some((x) => fold(x).trim() === fold(phrasing));
-          if (entry && phrasing && !known) deps.store.addSuggestion({ tenant: req.tenant, lang, entryId: entry.id, phrasing, at: now.toISOString() });
+          if (entry && phrasing && !known) await deps.store.addSuggestion({ tenant: req.tenant, lang, entryId: entry.id, phrasing, at: now.toISOString() });
         }
       }
 
       // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
       // A button no longer understood shows as such, never as its raw id.
       const visitorText = 'message' in req.input ? req.input.message : (result.pressed?.label ?? library.t(lang, 'chat:oldChoice'));
-      deps.store.saveConversation({ ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() });
-      deps.store.appendMessages(conversation.id, [
-        { role: 'visitor', text: visitorText, at: now.toISOString() },
-        { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
-      ]);
       // Questions are logged for insights; what is typed into a flow's form fields is not a question.
       const wasFlowInput = conversation.state.flow !== null;
-      if ('message' in req.input && !wasFlowInput) {
-        deps.store.logQuestion({
-          tenant: req.tenant,
-          lang,
-          question: redact(req.input.message).slice(0, 500),
-          outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
-          entryId: result.outcome.entryId,
-          topic: result.outcome.topic,
-          source: 'chat',
-          at: now.toISOString(),
-        });
-      }
+      // The turn is kept at once (one round trip to a server database): state, both messages, the question.
+      await deps.store.saveTurn({
+        conversation: { ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() },
+        messages: [
+          { role: 'visitor', text: visitorText, at: now.toISOString() },
+          { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
+        ],
+        question:
+          'message' in req.input && !wasFlowInput
+            ? {
+                tenant: req.tenant,
+                lang,
+                question: redact(req.input.message).slice(0, 500),
+                outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
+                entryId: result.outcome.entryId,
+                topic: result.outcome.topic,
+                source: 'chat',
+                at: now.toISOString(),
+              }
+            : undefined,
+      });
       deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
       return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText, ask: result.state.ask ?? null };
     },
 
-    history(tenant, conversationId) {
-      const conversation = deps.store.getConversation(conversationId);
+    async history(tenant, conversationId) {
+      const conversation = await deps.store.getConversation(conversationId);
       if (!conversation || conversation.tenant !== tenant) return undefined;
-      return { conversation, messages: deps.store.transcript(conversationId) };
+      return { conversation, messages: await deps.store.transcript(conversationId) };
     },
   };
 }

@@ -129,10 +129,10 @@ export function formatGate(result: GateResult, { verbose = false } = {}): string
 }
 
 /** The real application in-process, on the configured content, with a throw-away data folder. */
-export function evalApp(env: Record<string, string | undefined> = process.env): { fetcher: Fetcher; close(): void } {
+export function evalApp(env: Record<string, string | undefined> = process.env): { fetcher: Fetcher; close(): Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'eval-'));
   // Every case comes from this one process: the per-address limit would throttle a long case file.
-  const parsed = parseConfig({ ...env, DATA_DIR: dataDir, WATCH_CONTENT: 'false', LOG_LEVEL: 'silent', EDITOR_TOKEN: undefined, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const parsed = parseConfig({ ...env, DATA_DIR: dataDir, DATABASE_URL: undefined, WATCH_CONTENT: 'false', LOG_LEVEL: 'silent', EDITOR_TOKEN: undefined, RATE_LIMIT_PER_MINUTE: '100000000' });
   if (!parsed.ok) throw new Error(`eval: ${parsed.errors.join('; ')}`);
   const result = compose(parsed.config, { logger: pino({ level: 'silent' }) });
   if (!result.ok) {
@@ -142,8 +142,8 @@ export function evalApp(env: Record<string, string | undefined> = process.env): 
   const { app } = result.composed;
   return {
     fetcher: async (path, init) => app.request(path, init),
-    close() {
-      result.composed.close();
+    async close() {
+      await result.composed.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

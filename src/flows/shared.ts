@@ -82,9 +82,15 @@ export const vars = (ctx: FlowContext, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-/** The failure step every action flow ends in when the backend cannot help: sorry, and people. */
+const FAILURE_TEXT: Record<string, string> = {
+  backend_unavailable: 'flows:common.unavailable',
+  // The account's limit is reached (the same as the API's): nothing was sent; later, or people.
+  rate_limited: 'flows:common.tooMany',
+};
+
+/** The failure step every action flow ends in when the action cannot be done: sorry, and people. */
 export const failedStep = {
-  text: (ctx: FlowContext) => ctx.t(ctx.data.failure === 'backend_unavailable' ? 'flows:common.unavailable' : 'flows:common.rejected', vars(ctx)),
+  text: (ctx: FlowContext) => ctx.t(FAILURE_TEXT[ctx.data.failure ?? ''] ?? 'flows:common.rejected', vars(ctx)),
   choices: contactLinks,
   end: true,
   escalate: true,

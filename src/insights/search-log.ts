@@ -19,8 +19,8 @@ export type SearchEvent = {
 
 export type SearchLog = {
   searched(e: SearchEvent): void;
-  /** Writes what is kept back (used on shutdown). */
-  close(): void;
+  /** Writes what is kept back, and waits for writes under way (used on shutdown). */
+  close(): Promise<void>;
 };
 
 export type SearchLogOptions = {
@@ -28,6 +28,8 @@ export type SearchLogOptions = {
   clock: () => Date;
   /** How long a typed query that found nothing waits for the visitor to type on. */
   settleMs?: number;
+  /** Told of a failure that is not the database's (a bug), which a search does not wait for. */
+  onError?: (err: unknown) => void;
 };
 
 const DEFAULT_SETTLE_MS = 3000;
@@ -46,19 +48,22 @@ function sameBurst(earlier: string, later: string): boolean {
   return common === shorter || (common >= MIN_TYPED && common >= shorter - 3);
 }
 
-export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS }: SearchLogOptions): SearchLog {
+export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS, onError = () => {} }: SearchLogOptions): SearchLog {
   type Pending = { e: SearchEvent; at: string; timer: NodeJS.Timeout };
   // One pending query per tenant and language: a live search burst is one visitor typing.
   const pending = new Map<string, Pending>();
 
   // The log is for the editors, not the visitor: a search still answers when the database does not take
   // the line (readiness reports the database; a timer's write must not throw into the void either).
+  // Writes are not awaited by the search; close() waits for those under way.
+  const writing = new Set<Promise<void>>();
   const write = (e: SearchEvent, at: string) => {
-    try {
-      logLine(e, at);
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-    }
+    const w = logLine(e, at)
+      .catch((err: unknown) => {
+        if (!(err instanceof StoreUnavailableError)) onError(err);
+      })
+      .finally(() => writing.delete(w));
+    writing.add(w);
   };
   const logLine = (e: SearchEvent, at: string) =>
     store.logQuestion({
@@ -104,8 +109,9 @@ export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS }: 
       timer.unref();
       pending.set(key, { e: { ...e, query }, at, timer });
     },
-    close() {
+    async close() {
       for (const key of [...pending.keys()]) flush(key);
+      await Promise.all(writing);
     },
   };
 }

@@ -17,7 +17,7 @@ export const API_VERSION = '1.0.0';
  * Error codes per status, as the routes raise them. A 503 may carry codes of the storage as well as of
  * the action backend, so its list is open.
  */
-type Errors = Partial<Record<400 | 401 | 404 | 413 | 415 | 422 | 429 | 500 | 503, readonly string[]>>;
+type Errors = Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503, readonly string[]>>;
 
 const COMMON: Errors = { 429: ['rate_limited'], 500: ['internal_error'] };
 const JSON_BODY: Errors = { 400: ['invalid_body', 'unsupported_language'], 413: ['payload_too_large'], 415: ['unsupported_media_type'] };
@@ -27,6 +27,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request: the error code says which part.',
   401: 'The portal token is malformed, expired, badly signed or for another tenant (`invalid_token`: renew it), or an account change was asked without one (`sign_in_required`).',
   404: 'Unknown tenant, conversation or action.',
+  409: 'The first request with this Idempotency-Key is still running (on this or another instance): ask again after `Retry-After` seconds to get its answer.',
   413: 'The body is larger than 16 KiB.',
   415: 'The body is not `application/json`.',
   422: 'Understood but refused.',
@@ -61,7 +62,7 @@ function errorResponses(...sets: Errors[]): Record<string, unknown> {
         String(status),
         {
           description: STATUS_TEXT[status] ?? 'Error.',
-          ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),
+          ...(status === 409 || status === 429 || status === 503 ? { headers: retryAfter } : {}),
           content: { 'application/json': { schema: errorSchema(status, [...codes]) } },
         },
       ]),
@@ -173,6 +174,7 @@ export function buildPublicDocument(): Record<string, unknown> {
               400: ['invalid_body'],
               401: auth ? ['invalid_token', 'sign_in_required'] : ['invalid_token'],
               404: ['unknown_tenant', 'unknown_action'],
+              409: ['idempotency_key_in_progress'],
               422: ['action_rejected', 'idempotency_key_reused'],
               503: ['backend_unavailable'],
             },
@@ -219,7 +221,7 @@ export function buildPublicDocument(): Record<string, unknown> {
         '',
         'Every error has the shape `{"error": {"code": "snake_case_code", "message": "…"}}`, with the message in the request\'s language where known. JSON endpoints take `Content-Type: application/json` only. The language used is always echoed back as `lang`.',
         '',
-        'Account actions take an `Idempotency-Key` (8–120 characters, header or `idempotencyKey` in the body): a repeat with the same key, action and parameters returns the first answer and does nothing twice; the same key for another action or other parameters is refused with `422 idempotency_key_reused`.',
+        'Account actions take an `Idempotency-Key` (8–120 characters, header or `idempotencyKey` in the body): a repeat with the same key, action and parameters returns the first answer and does nothing twice; the same key for another action or other parameters is refused with `422 idempotency_key_reused`. While the first request with a key is still running (on any instance), a repeat waits up to 10 seconds for its answer, then gets `409 idempotency_key_in_progress` with `Retry-After`.',
       ].join('\n'),
     },
     tags: [

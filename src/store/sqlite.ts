@@ -2,39 +2,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage, type Suggestion } from './types.ts';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS conversations (
-  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, lang TEXT NOT NULL, state TEXT NOT NULL,
-  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
-  kind TEXT, at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS messages_conversation ON messages(conversation_id, id);
-CREATE TABLE IF NOT EXISTS contact_requests (
-  reference TEXT PRIMARY KEY, tenant TEXT NOT NULL, lang TEXT NOT NULL, conversation_id TEXT,
-  name TEXT NOT NULL, email TEXT NOT NULL, customer_number TEXT, topic TEXT NOT NULL, message TEXT NOT NULL,
-  transcript TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS actions (
-  tenant TEXT NOT NULL, idempotency_key TEXT NOT NULL, action TEXT NOT NULL, subject TEXT,
-  result TEXT NOT NULL, created_at TEXT NOT NULL, params_hash TEXT, PRIMARY KEY (tenant, idempotency_key));
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
-  subject TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS question_log (
-  id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, lang TEXT NOT NULL, question TEXT NOT NULL, outcome TEXT NOT NULL,
-  entry_id TEXT, topic TEXT, source TEXT NOT NULL, at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS question_log_tenant_at ON question_log(tenant, at);
-CREATE TABLE IF NOT EXISTS feedback (
-  id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, lang TEXT NOT NULL, entry_id TEXT NOT NULL, helpful INTEGER NOT NULL,
-  reason TEXT, source TEXT NOT NULL, at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS feedback_tenant_at ON feedback(tenant, at);
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS suggestions (
-  tenant TEXT NOT NULL, lang TEXT NOT NULL, entry_id TEXT NOT NULL, phrasing TEXT NOT NULL, count INTEGER NOT NULL,
-  last_at TEXT NOT NULL, PRIMARY KEY (tenant, lang, entry_id, phrasing));
-`;
+import { migrateSqlite } from './migrate.ts';
+import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage, type Suggestion, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
 
 export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
 
@@ -70,6 +39,15 @@ export function openSqliteStore(file: string): Store {
   try {
     prepareDatabase(db);
   } catch (err) {
+    // Damaged pages past the schema (met by the migrations' bookkeeping): the service starts unready and
+    // answers 503, as it does when pages go bad while it runs, rather than refusing to start.
+    if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_CORRUPT')) {
+      try {
+        return storeOn(db, file, { ok: false, reason: 'corrupt' });
+      } catch {
+        // The schema itself is unusable: say so at start.
+      }
+    }
     db.close();
     throw err;
   }
@@ -85,13 +63,13 @@ function prepareDatabase(db: Database.Database) {
   // requests, actions) is committed with FULL, which also flushes every earlier commit: a power cut too.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
   // Databases written before parameters were fingerprinted get the column; their old records have none.
   const actionColumns = (db.pragma('table_info(actions)') as { name: string }[]).map((c) => c.name);
-  if (!actionColumns.includes('params_hash')) db.exec('ALTER TABLE actions ADD COLUMN params_hash TEXT');
+  if (actionColumns.length && !actionColumns.includes('params_hash')) db.exec('ALTER TABLE actions ADD COLUMN params_hash TEXT');
+  migrateSqlite(db);
 }
 
-function storeOn(db: Database.Database, file: string): Store {
+function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<StoreHealth, { ok: true }>): Store {
   // The file as opened: a deploy or a clean-up that deletes or replaces it leaves this process writing
   // into an unlinked inode, which looks like success and keeps nothing.
   const onDisk = file === ':memory:' ? undefined : statSync(file);
@@ -105,7 +83,7 @@ function storeOn(db: Database.Database, file: string): Store {
     }
   };
   /** Set on a corrupt or foreign file: nothing will work until someone restores it and restarts. */
-  let broken: Exclude<StoreHealth, { ok: true }> | undefined;
+  let broken: Exclude<StoreHealth, { ok: true }> | undefined = brokenAtStart;
 
   const q = {
     getConv: db.prepare('SELECT * FROM conversations WHERE id = ?'),
@@ -121,12 +99,35 @@ function storeOn(db: Database.Database, file: string): Store {
     ),
     getContact: db.prepare('SELECT * FROM contact_requests WHERE reference = ?'),
     listContacts: db.prepare('SELECT * FROM contact_requests WHERE tenant = ? ORDER BY created_at DESC LIMIT ?'),
-    findAction: db.prepare('SELECT * FROM actions WHERE tenant = ? AND idempotency_key = ?'),
+    findAction: db.prepare("SELECT * FROM actions WHERE tenant = ? AND idempotency_key = ? AND state = 'done'"),
+    anyAction: db.prepare('SELECT * FROM actions WHERE tenant = ? AND idempotency_key = ?'),
     addAction: db.prepare(
-      `INSERT OR IGNORE INTO actions (tenant, idempotency_key, action, subject, result, created_at, params_hash)
-       VALUES (@tenant, @idempotencyKey, @action, @subject, @result, @createdAt, @paramsHash)`,
+      `INSERT OR IGNORE INTO actions (tenant, idempotency_key, action, subject, result, created_at, params_hash, state)
+       VALUES (@tenant, @idempotencyKey, @action, @subject, @result, @createdAt, @paramsHash, 'done')`,
     ),
-    listActions: db.prepare('SELECT * FROM actions WHERE tenant = ? ORDER BY created_at DESC LIMIT ?'),
+    claim: db.prepare(
+      `INSERT OR IGNORE INTO actions (tenant, idempotency_key, action, subject, result, created_at, params_hash, state, claimed_at)
+       VALUES (@tenant, @idempotencyKey, @action, @subject, 'null', @at, @paramsHash, 'running', @at)`,
+    ),
+    takeOver: db.prepare(
+      `UPDATE actions SET action = @action, subject = @subject, params_hash = @paramsHash, created_at = @at, claimed_at = @at
+       WHERE tenant = @tenant AND idempotency_key = @idempotencyKey AND state = 'running' AND claimed_at < @staleBefore`,
+    ),
+    complete: db.prepare(
+      `UPDATE actions SET state = 'done', result = @result, created_at = @createdAt, action = @action, subject = @subject, params_hash = @paramsHash
+       WHERE tenant = @tenant AND idempotency_key = @idempotencyKey AND state = 'running' AND claimed_at = @claimedAt`,
+    ),
+    release: db.prepare("DELETE FROM actions WHERE tenant = ? AND idempotency_key = ? AND state = 'running' AND claimed_at = ?"),
+    listActions: db.prepare("SELECT * FROM actions WHERE tenant = ? AND state = 'done' ORDER BY created_at DESC LIMIT ?"),
+    takeToken: db.prepare(
+      `INSERT INTO rate_buckets (key, tokens, at, granted) VALUES (@key, @capacity - 1, @now, 1)
+       ON CONFLICT(key) DO UPDATE SET
+         tokens = CASE WHEN min(@capacity, tokens + max(0, @now - at) * @perMs) >= 1 THEN min(@capacity, tokens + max(0, @now - at) * @perMs) - 1
+                       ELSE min(@capacity, tokens + max(0, @now - at) * @perMs) END,
+         granted = CASE WHEN min(@capacity, tokens + max(0, @now - at) * @perMs) >= 1 THEN 1 ELSE 0 END,
+         at = max(at, @now)
+       RETURNING tokens, granted`,
+    ),
     addOutbox: db.prepare('INSERT INTO outbox (tenant, channel, recipient, subject, body, created_at) VALUES (@tenant, @channel, @recipient, @subject, @body, @createdAt)'),
     listOutbox: db.prepare('SELECT * FROM outbox WHERE (@tenant IS NULL OR tenant = @tenant) ORDER BY id DESC LIMIT @limit'),
     logQuestion: db.prepare(
@@ -135,9 +136,18 @@ function storeOn(db: Database.Database, file: string): Store {
     questions: db.prepare('SELECT * FROM question_log WHERE tenant = ? AND at >= ? ORDER BY id'),
     addFeedback: db.prepare('INSERT INTO feedback (tenant, lang, entry_id, helpful, reason, source, at) VALUES (@tenant, @lang, @entryId, @helpful, @reason, @source, @at)'),
     feedback: db.prepare('SELECT * FROM feedback WHERE tenant = ? AND at >= ? ORDER BY id'),
-    purgeQuestions: db.prepare('DELETE FROM question_log WHERE at < ?'),
-    purgeFeedback: db.prepare('DELETE FROM feedback WHERE at < ?'),
-    purgeSuggestions: db.prepare('DELETE FROM suggestions WHERE last_at < ?'),
+    purge: {
+      questions: db.prepare('DELETE FROM question_log WHERE id IN (SELECT id FROM question_log WHERE at < ? LIMIT ?)'),
+      feedback: db.prepare('DELETE FROM feedback WHERE id IN (SELECT id FROM feedback WHERE at < ? LIMIT ?)'),
+      suggestions: db.prepare('DELETE FROM suggestions WHERE rowid IN (SELECT rowid FROM suggestions WHERE last_at < ? LIMIT ?)'),
+      contacts: db.prepare('DELETE FROM contact_requests WHERE reference IN (SELECT reference FROM contact_requests WHERE created_at < ? LIMIT ?)'),
+      actions: db.prepare('DELETE FROM actions WHERE rowid IN (SELECT rowid FROM actions WHERE created_at < ? LIMIT ?)'),
+      outbox: db.prepare('DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < ? LIMIT ?)'),
+    },
+    oldConversations: db.prepare('SELECT id FROM conversations WHERE updated_at < ? LIMIT ?'),
+    deleteConversation: db.prepare('DELETE FROM conversations WHERE id = ?'),
+    deleteMessages: db.prepare('DELETE FROM messages WHERE conversation_id = ?'),
+    purgeBuckets: db.prepare('DELETE FROM rate_buckets WHERE key IN (SELECT key FROM rate_buckets WHERE at < ? LIMIT ?)'),
     addSuggestion: db.prepare(
       'INSERT INTO suggestions (tenant, lang, entry_id, phrasing, count, last_at) VALUES (@tenant, @lang, @entryId, @phrasing, 1, @at) ON CONFLICT(tenant, lang, entry_id, phrasing) DO UPDATE SET count = count + 1, last_at = excluded.last_at',
     ),
@@ -181,11 +191,33 @@ function storeOn(db: Database.Database, file: string): Store {
     }
   };
 
+  const purgeConversations = db.transaction((before: string, limit: number) => {
+    let rows = 0;
+    for (const { id } of q.oldConversations.all(before, limit) as { id: string }[]) {
+      rows += q.deleteMessages.run(id).changes + q.deleteConversation.run(id).changes;
+    }
+    return rows;
+  });
+  const claimAction = db.transaction((c: ActionClaim): ClaimOutcome => {
+    if (q.claim.run(c).changes === 1) return { status: 'claimed' };
+    // Inside this write transaction a key that could not be inserted is there to read.
+    const r = q.anyAction.get(c.tenant, c.idempotencyKey) as Row;
+    if (r.state === 'done') return { status: 'done', record: toAction(r) };
+    if (q.takeOver.run(c).changes === 1) return { status: 'claimed' };
+    return { status: 'running', action: r.action as string, paramsHash: (r.params_hash as string | null) ?? null };
+  });
+  const locks = new Set<string>();
+  const saveTurn = db.transaction((t: { conversation: Conversation; messages: StoredMessage[]; question?: QuestionLog | undefined }) => {
+    q.upsertConv.run({ ...t.conversation, state: JSON.stringify(t.conversation.state) });
+    for (const m of t.messages) q.addMsg.run(t.conversation.id, m.role, m.text, m.kind ?? null, m.at);
+    if (t.question) q.logQuestion.run(t.question);
+  });
+
   const appendMessages = db.transaction((conversationId: string, messages: StoredMessage[]) => {
     for (const m of messages) q.addMsg.run(conversationId, m.role, m.text, m.kind ?? null, m.at);
   });
 
-  const store: Store = {
+  const store: Sync<Omit<Store, 'engine' | 'exclusively'>> = {
     getConversation(id) {
       const r = q.getConv.get(id) as Row | undefined;
       if (!r) return undefined;
@@ -202,6 +234,7 @@ function storeOn(db: Database.Database, file: string): Store {
       q.upsertConv.run({ ...c, state: JSON.stringify(c.state) });
     },
     appendMessages: (id, messages) => appendMessages(id, messages),
+    saveTurn: (t) => saveTurn(t),
     transcript: (id, limit = 200) => q.transcript.all(id, limit) as StoredMessage[],
     saveContactRequest(r) {
       durably(() => q.addContact.run({ ...r, transcript: JSON.stringify(r.transcript) }));
@@ -219,6 +252,18 @@ function storeOn(db: Database.Database, file: string): Store {
       return durably(() => q.addAction.run({ ...a, result: JSON.stringify(a.result) }).changes === 1);
     },
     listActions: (tenant, limit = 100) => (q.listActions.all(tenant, limit) as Row[]).map(toAction),
+    claimAction: (c) => claimAction.immediate(c),
+    completeAction(a) {
+      return durably(() => q.complete.run({ ...a, result: JSON.stringify(a.result) }).changes === 1);
+    },
+    releaseAction(tenant, key, claimedAt) {
+      q.release.run(tenant, key, claimedAt);
+    },
+    takeToken(key, capacity, windowMs, nowMs) {
+      const perMs = capacity / windowMs;
+      const r = q.takeToken.get({ key, capacity, now: nowMs, perMs }) as { tokens: number; granted: number };
+      return r.granted ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - r.tokens) / perMs / 1000)) };
+    },
     addOutbox(m) {
       q.addOutbox.run(m);
     },
@@ -271,12 +316,14 @@ function storeOn(db: Database.Database, file: string): Store {
         count: r.count as number,
         lastAt: r.last_at as string,
       })),
-    purgeBefore(before) {
-      return q.purgeQuestions.run(before).changes + q.purgeFeedback.run(before).changes + q.purgeSuggestions.run(before).changes;
+    purgeBatch(kind: PurgeKind, before: string, limit: number) {
+      if (kind === 'conversations') return purgeConversations(before, limit);
+      if (kind === 'rateBuckets') return q.purgeBuckets.run(Date.parse(before), limit).changes;
+      return q.purge[kind].run(before, limit).changes;
     },
-    getJson<T>(key: string) {
+    getJson(key) {
       const r = q.getKv.get(key) as { value: string } | undefined;
-      return r ? (JSON.parse(r.value) as T) : undefined;
+      return r ? JSON.parse(r.value) : undefined;
     },
     setJson(key, value) {
       q.setKv.run(key, JSON.stringify(value));
@@ -291,6 +338,7 @@ function storeOn(db: Database.Database, file: string): Store {
         return failure(err);
       }
     },
+    ready() {},
     close() {
       if (db.open) db.close();
     },
@@ -307,14 +355,33 @@ function storeOn(db: Database.Database, file: string): Store {
   };
 
   // Every database call: a SQLite failure becomes StoreUnavailableError (503 at the edge, never an
-  // acknowledgement), and a write first checks that the file it goes to is still the one on disk.
-  const WRITES = new Set<keyof Store>(['saveConversation', 'appendMessages', 'saveContactRequest', 'recordAction', 'addOutbox', 'logQuestion', 'addFeedback', 'addSuggestion', 'purgeBefore', 'setJson']);
-  const guarded = { ...store };
-  for (const name of Object.keys(store) as (keyof Store)[]) {
-    if (name === 'probe' || name === 'close') continue;
+  // acknowledgement), and a write first checks that the file it goes to is still the one on disk. The
+  // calls run synchronously (better-sqlite3) and answer through the interface's promises.
+  const WRITES = new Set<keyof Store>([
+    'saveConversation', 'appendMessages', 'saveTurn', 'saveContactRequest', 'recordAction', 'claimAction', 'completeAction', 'releaseAction',
+    'takeToken', 'addOutbox', 'logQuestion', 'addFeedback', 'addSuggestion', 'purgeBatch', 'setJson',
+  ]);
+  const guarded: Record<string, unknown> = {
+    engine: 'sqlite',
+    // One process per SQLite file: a lock within the process is enough.
+    async exclusively<T>(name: string, task: () => Promise<T>) {
+      if (locks.has(name)) return { ran: false };
+      locks.add(name);
+      try {
+        return { ran: true, value: await task() };
+      } finally {
+        locks.delete(name);
+      }
+    },
+  };
+  for (const name of Object.keys(store) as (keyof typeof store)[]) {
     const method = store[name] as (...args: unknown[]) => unknown;
+    if (name === 'probe' || name === 'close' || name === 'ready') {
+      guarded[name] = async () => method();
+      continue;
+    }
     const write = WRITES.has(name);
-    (guarded as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    guarded[name] = async (...args: unknown[]) => {
       if (broken) throw new StoreUnavailableError(broken.reason);
       if (write && !fileIntact()) throw new StoreUnavailableError('gone');
       try {
@@ -325,5 +392,8 @@ function storeOn(db: Database.Database, file: string): Store {
       }
     };
   }
-  return guarded;
+  return guarded as unknown as Store;
 }
+
+/** The same methods answering at once: what better-sqlite3 does underneath the interface's promises. */
+type Sync<S> = { [K in keyof S]: S[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : S[K] };

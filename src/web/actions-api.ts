@@ -48,6 +48,10 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
         throw new ApiError(401, 'sign_in_required');
       case 'key_reused':
         throw new ApiError(422, 'idempotency_key_reused');
+      case 'in_progress':
+        throw new ApiError(409, 'idempotency_key_in_progress', {}, { 'Retry-After': '1' });
+      case 'rate_limited':
+        throw new ApiError(429, 'rate_limited', { seconds: outcome.retryAfterSeconds }, { 'Retry-After': String(outcome.retryAfterSeconds) });
       case 'rejected':
         throw new ApiError(422, 'action_rejected', { reason: outcome.code });
       case 'unavailable':

@@ -48,7 +48,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     return { ctx, tc, chatPath, embedded, hostOrigin };
   };
 
-  app.get('/:tenant/:lang/chat', (c) => {
+  app.get('/:tenant/:lang/chat', async (c) => {
     const x = context(c);
     if (!x) return notFound(c, deps);
     const cookiePath = `/${x.ctx.tenant.id}/`;
@@ -61,7 +61,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     c.header('Cache-Control', 'private, no-store');
     if (x.embedded) c.header('X-Robots-Tag', 'noindex');
     const id = x.embedded ? c.req.query('c') : getCookie(c, COOKIE);
-    const found = id ? deps.assistant.history(x.ctx.tenant.id, id) : undefined;
+    const found = id ? await deps.assistant.history(x.ctx.tenant.id, id) : undefined;
     // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the
     // widget keeps conversation ids in the host page's storage, which the next visitor may share).
     const history = found?.conversation.state.subject == null ? found : undefined;
@@ -78,7 +78,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         hostOrigin: x.hostOrigin,
         chatScript: true,
         hints: history ? [] : timelyHints(x.ctx, x.tc, deps.clock()),
-        suggestions: history ? [] : deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang, c.req.query('topic')),
+        suggestions: history ? [] : await deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang, c.req.query('topic')),
       }),
     );
   });

@@ -11,14 +11,14 @@ import type { Env } from './context.ts';
 
 export function demoPages(deps: { store: Store; demo: boolean }) {
   const app = new Hono<Env>();
-  app.get('/outbox', (c) => {
+  app.get('/outbox', async (c) => {
     if (!deps.demo) return c.notFound();
     const tenant = c.req.query('tenant');
     c.header('Cache-Control', 'no-store');
     return c.html(
       eta.render('demo/outbox', {
         accounts: DEMO_ACCOUNTS.filter((a) => !tenant || a.tenant === tenant),
-        messages: deps.store.listOutbox(tenant || undefined, 200),
+        messages: await deps.store.listOutbox(tenant || undefined, 200),
         tenant: tenant ?? '',
       }),
     );

@@ -153,7 +153,7 @@ export function editorPages(deps: EditorDeps) {
   });
 
   /** Tenant and period of an insights request, or the page that says what is wrong. */
-  const reportOf = (c: Context<Env>) => {
+  const reportOf = async (c: Context<Env>) => {
     const library = deps.library();
     const tenant = c.req.query('tenant') || deps.defaultTenant;
     const period = c.req.query('since') || DEFAULT_PERIOD;
@@ -161,17 +161,17 @@ export function editorPages(deps: EditorDeps) {
     const since = PERIOD_CHARS.test(period) ? parseSince(period, now) : undefined;
     if (!library.content.tenants.has(tenant)) return { error: `There is no tenant "${tenant}".` } as const;
     if (!since) return { error: `"${period}" is not a period: write 30d (days), 12h, 2w or a date like 2025-01-31.` } as const;
-    const questions = deps.store.questions(tenant, since.toISOString());
-    const feedback = deps.store.feedback(tenant, since.toISOString());
+    const questions = await deps.store.questions(tenant, since.toISOString());
+    const feedback = await deps.store.feedback(tenant, since.toISOString());
     const tc = library.content.tenants.get(tenant)!;
     const lang = tc.tenant.defaultLanguage;
     const titleOf = (id: string) => tc.entries[lang].find((e) => e.id === id)?.question;
-    const suggestions = groupSuggestions(deps.store.suggestions(tenant), tc);
+    const suggestions = groupSuggestions(await deps.store.suggestions(tenant), tc);
     return { tenant, period, report: buildReport(questions, feedback, { tenant, since, until: now, titleOf }), suggestions } as const;
   };
 
-  app.get('/insights', (c) => {
-    const x = reportOf(c);
+  app.get('/insights', async (c) => {
+    const x = await reportOf(c);
     if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
     const tenants = [...deps.library().content.tenants.keys()];
     const periods = PERIODS.includes(x.period) ? PERIODS : [x.period, ...PERIODS];
@@ -179,8 +179,8 @@ export function editorPages(deps: EditorDeps) {
     return render(c, 'insights', { title: `Insights ${x.tenant}`, signedIn: true, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, suggestions: x.suggestions, csvUrl });
   });
 
-  app.get('/insights.csv', (c) => {
-    const x = reportOf(c);
+  app.get('/insights.csv', async (c) => {
+    const x = await reportOf(c);
     if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
     c.header('Cache-Control', 'no-store');
     // Both parts were checked above (a known tenant, a period of PERIOD_CHARS): nothing can break the header.

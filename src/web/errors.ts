@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'backend_unavailable'
   | 'unsupported_media_type'
   | 'idempotency_key_reused'
+  | 'idempotency_key_in_progress'
   | 'storage_unavailable'
   | 'not_ready';
 

@@ -44,7 +44,7 @@ export function feedbackPages(deps: WebDeps & { store: Store }) {
     if (!form.success) return errorPage(c, deps, 400);
     const helpful = form.data.helpful === 'yes';
     const reason = helpful ? null : (form.data.reason ?? null);
-    deps.store.addFeedback({ tenant: tc.tenant.id, lang, entryId: entry.id, helpful, reason, source: 'page', at: deps.clock().toISOString() });
+    await deps.store.addFeedback({ tenant: tc.tenant.id, lang, entryId: entry.id, helpful, reason, source: 'page', at: deps.clock().toISOString() });
 
     const next: NextState = helpful ? 'thanks' : reason ? 'sorry' : 'why';
     if (c.req.header('hx-request') === 'true') {

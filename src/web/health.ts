@@ -30,10 +30,10 @@ export function health(deps: WebDeps) {
 export function readiness(deps: WebDeps & { store: Pick<Store, 'probe'> }) {
   const app = new Hono<Env>();
   let last: { at: number; ok: boolean } | undefined;
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const now = Date.now();
     if (!last || now - last.at >= READY_CACHE_MS) {
-      const probe = deps.store.probe();
+      const probe = await deps.store.probe();
       if (!probe.ok) deps.logger.error({ reason: probe.reason }, 'not ready: the database cannot be written');
       last = { at: now, ok: probe.ok && deps.library().content.tenants.size > 0 };
     }

@@ -1,14 +1,16 @@
 /**
- * Rate limits: a token bucket per client address on every route but /healthz, /readyz and /static, per
- * conversation on chat turns (API and chat form), and per account identifier (e-mail, insured number,
- * token subject) on /api/actions, so nobody floods a person with codes or the assistant with turns.
- * Over the limit: 429 with Retry-After, the contract's JSON error on the API, a friendly page in the UI.
+ * Rate limits: a token bucket per client address on every route but /healthz, /readyz and /static (kept
+ * in this instance's memory: behind a load balancer each instance counts its share), and per conversation
+ * on chat turns (API and chat form), counted in the database so that every instance shares it. The
+ * per-account limit on actions is the action service's (src/actions/account-limit.ts), so the chat's
+ * flows and the API count alike. Over the limit: 429 with Retry-After, the contract's JSON error on the
+ * API, a friendly page in the UI.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isLang, type Lang } from '../content/types.ts';
-import { visitorFrom } from './auth.ts';
+import type { Store } from '../store/types.ts';
 import type { Env, WebDeps } from './context.ts';
 import { ApiError } from './errors.ts';
 import { fromAcceptLanguage } from './lang.ts';
@@ -98,19 +100,14 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-/** Account identifiers are compared the way people write them: case, spaces, dots and dashes do not matter. */
-const normalizeAccount = (v: string) => v.toLowerCase().replace(/[\s./-]/g, '').slice(0, 200);
-const ACCOUNT_PARAMS = ['identifier', 'email', 'insuredNumber', 'customerNumber', 'mobile'] as const;
-
 const CHAT_FORM = /^\/([^/]+)\/([^/]+)\/chat\/?$/;
 
-type Deps = WebDeps & { rateLimits?: Partial<RateLimitOptions> | undefined; portalTokenSecret?: string | undefined };
+type Deps = WebDeps & { store: Pick<Store, 'takeToken'>; rateLimits?: Partial<RateLimitOptions> | undefined };
 
 export function rateLimits(deps: Deps) {
   const options: RateLimitOptions = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const perIp = createLimiter(options.perIpPerMinute, 60_000);
-  const perConversation = createLimiter(options.perConversationPerMinute, 60_000);
-  const perAccount = createLimiter(options.perAccountPerHour, 3_600_000);
+  const perConversation = (id: string, now: number) => deps.store.takeToken(`conversation:${id}`, options.perConversationPerMinute, 60_000, now);
   const exempt = new Set(options.exempt);
 
   return createMiddleware<Env>(async (c, next) => {
@@ -126,31 +123,13 @@ export function rateLimits(deps: Deps) {
       if (path === '/api/chat') {
         const body = await jsonBody(c);
         const id = stringField(body, 'conversationId');
-        const r = id ? perConversation.take(`conversation:${id}`, now) : undefined;
+        const r = id ? await perConversation(id, now) : undefined;
         if (r && !r.ok) return tooMany(c, deps, r);
-      } else if (path.startsWith('/api/actions/')) {
-        const body = await jsonBody(c);
-        const tenant = stringField(body, 'tenant') ?? '';
-        const params = body && typeof body === 'object' ? (body as { params?: unknown }).params : undefined;
-        const keys = new Set<string>();
-        if (params && typeof params === 'object') {
-          for (const p of ACCOUNT_PARAMS) {
-            const v = (params as Record<string, unknown>)[p];
-            if (typeof v === 'string' && v.trim()) keys.add(`account:${tenant}:${normalizeAccount(v)}`);
-          }
-        }
-        const authorization = c.req.header('authorization');
-        if (authorization && tenant) {
-          const visitor = await visitorFrom(authorization, tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime);
-          if (visitor.ok && visitor.subject) keys.add(`subject:${tenant}:${visitor.subject}`);
-        }
-        const r = firstRefusal([...keys].map((k) => () => perAccount.take(k, now)));
-        if (r) return tooMany(c, deps, r);
       } else {
         const form = CHAT_FORM.exec(path);
         if (form) {
           const id = await formField(c, 'conversationId');
-          const r = id ? perConversation.take(`conversation:${id}`, now) : undefined;
+          const r = id ? await perConversation(id, now) : undefined;
           if (r && !r.ok) return tooMany(c, deps, r);
         }
       }

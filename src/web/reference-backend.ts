@@ -68,7 +68,7 @@ export function referenceBackendApp(deps: ReferenceBackendDeps) {
     // A key is bound to its action and body: a repeat answers as the first time, another request with it is refused.
     const hash = createHash('sha256').update(`${action}\u0000${JSON.stringify(request)}`).digest('hex');
     const scope = `reference:${key}`;
-    const previous = deps.store.findAction(request.tenant, scope)?.result as Recorded | undefined;
+    const previous = (await deps.store.findAction(request.tenant, scope))?.result as Recorded | undefined;
     if (previous) {
       if (previous.action !== action || previous.hash !== hash) return error(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request.');
       return c.json(previous.answer.body, previous.answer.status);
@@ -93,7 +93,7 @@ export function referenceBackendApp(deps: ReferenceBackendDeps) {
         : { status: 503, body: { code: 'unavailable' } };
     // A failure is not kept, so the same key can be tried again.
     if (answer.status !== 503) {
-      deps.store.recordAction({ tenant: request.tenant, action, idempotencyKey: scope, subject: request.subject, paramsHash: hash, result: { action, hash, answer } satisfies Recorded, createdAt: deps.clock().toISOString() });
+      await deps.store.recordAction({ tenant: request.tenant, action, idempotencyKey: scope, subject: request.subject, paramsHash: hash, result: { action, hash, answer } satisfies Recorded, createdAt: deps.clock().toISOString() });
     }
     deps.logger.info({ action, tenant: request.tenant, status: answer.status, durationMs: Math.round(performance.now() - started) }, 'action');
     return answer;

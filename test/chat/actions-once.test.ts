@@ -4,8 +4,8 @@ import { createHttpBackend } from '../../src/actions/http.ts';
 import type { AccountView, ActionBackend, ActionRequest, ActionResult } from '../../src/actions/types.ts';
 import { buildChatApp, chat, choiceIds, portalToken, Visitor } from '../helpers/chat.ts';
 
-const deductibleChanges = (app: ReturnType<typeof buildChatApp>) => app.store.listActions('atupri', 100).filter((a) => a.action === 'deductible-change');
-const deductibleLetters = (app: ReturnType<typeof buildChatApp>) => app.store.listOutbox('atupri', 100).filter((m) => m.subject === 'Deductible change');
+const deductibleChanges = async (app: ReturnType<typeof buildChatApp>) => (await app.store.listActions('atupri', 100)).filter((a) => a.action === 'deductible-change');
+const deductibleLetters = async (app: ReturnType<typeof buildChatApp>) => (await app.store.listOutbox('atupri', 100)).filter((m) => m.subject === 'Deductible change');
 
 async function atDeductibleConfirm(app: ReturnType<typeof buildChatApp>, amount = 1000) {
   const v = new Visitor(app.app, 'atupri', 'fr', await portalToken('atupri-demo-anna', 'atupri'));
@@ -26,19 +26,19 @@ describe('account changes happen exactly once', () => {
     const second = await v.send('confirm');
     expect(second.reply.kind).toBe('clarify');
     expect(second.reply.text).toBe(testApp.library().t('fr', 'chat:stale'));
-    expect(deductibleChanges(testApp)).toHaveLength(1);
-    expect(deductibleLetters(testApp)).toHaveLength(1);
+    expect(await deductibleChanges(testApp)).toHaveLength(1);
+    expect(await deductibleLetters(testApp)).toHaveLength(1);
   });
 
   it('records one change when the confirm button is sent twice at the same moment (double click)', async () => {
     const v = await atDeductibleConfirm(testApp, 2000);
     const body = { tenant: 'atupri', lang: 'fr', conversationId: v.id!, choice: 'confirm' };
     const token = v.token!;
-    const before = deductibleChanges(testApp).length;
+    const before = (await deductibleChanges(testApp)).length;
     const [a, b] = await Promise.all([chat(testApp.app, body, token), chat(testApp.app, body, token)]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    expect(deductibleChanges(testApp)).toHaveLength(before + 1);
-    expect(deductibleLetters(testApp)).toHaveLength(before + 1);
+    expect(await deductibleChanges(testApp)).toHaveLength(before + 1);
+    expect(await deductibleLetters(testApp)).toHaveLength(before + 1);
     // both answers name the same reference: there was one change
     const refs = [a, b].map((r) => /Référence\s:\s(\S+)\./.exec(r.body.reply.text)?.[1]).filter(Boolean);
     expect(refs.length).toBeGreaterThan(0);
@@ -53,7 +53,7 @@ describe('account changes happen exactly once', () => {
     expect(stale.reply.kind).toBe('clarify');
     const forged = await v.send('confirm');
     expect(forged.reply.kind).toBe('clarify');
-    expect(deductibleChanges(testApp).every((a) => a.subject === 'atupri-demo-anna')).toBe(true);
+    expect((await deductibleChanges(testApp)).every((a) => a.subject === 'atupri-demo-anna')).toBe(true);
   });
 });
 
@@ -65,7 +65,7 @@ describe('who an account change is for', () => {
     const v = await atDeductibleConfirm(testApp, 500);
     const luca = await portalToken('atupri-demo-luca', 'atupri');
     await chat(testApp.app, { tenant: 'atupri', lang: 'fr', conversationId: v.id!, choice: 'confirm' }, luca);
-    expect(deductibleChanges(testApp).filter((a) => a.subject === 'atupri-demo-luca')).toEqual([]);
+    expect((await deductibleChanges(testApp)).filter((a) => a.subject === 'atupri-demo-luca')).toEqual([]);
   });
 });
 
@@ -103,7 +103,7 @@ describe('a failing action backend', () => {
     expect(r.body.reply.contact).toMatchObject({ phone: '031 555 09 11' });
     expect(r.body.reply.choices.map((c: { id: string }) => c.id)).toContain('contact-form');
     // nothing is recorded, so the same change can be tried again later
-    expect(deductibleChanges(testApp)).toEqual([]);
+    expect(await deductibleChanges(testApp)).toEqual([]);
   });
 
   it('apologises when a password reset cannot be sent', async () => {
@@ -129,7 +129,7 @@ describe('a failing action backend', () => {
     expect(r.reply.flow).toEqual({ id: 'contact', step: 'failed' });
     expect(r.reply.text.startsWith(testApp.library().t('fr', 'flows:contact.failed'))).toBe(true);
     expect(r.reply.contact?.phone).toBe('0800 815 416');
-    expect(testApp.store.listContactRequests('kpt', 10)).toEqual([]);
+    expect(await testApp.store.listContactRequests('kpt', 10)).toEqual([]);
   });
 
   it('performs the change once the backend is back, and records only the success', async () => {
@@ -142,7 +142,7 @@ describe('a failing action backend', () => {
       const again = await atDeductibleConfirm(testApp, 2500);
       const done = await again.press('confirm');
       expect(done.reply.flow?.step).toBe('done');
-      expect(deductibleChanges(testApp)).toHaveLength(1);
+      expect(await deductibleChanges(testApp)).toHaveLength(1);
     } finally {
       mode.perform = 'throw';
     }

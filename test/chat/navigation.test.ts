@@ -51,7 +51,7 @@ describe('cancel', () => {
     expect(choiceIds(r)).toEqual(['contact']);
     const next = await v.say('anna.muster@example.ch');
     expect(next.reply.flow?.step).not.toBe('mobile');
-    expect(testApp.store.listActions('atupri', 100)).toEqual([]);
+    expect(await testApp.store.listActions('atupri', 100)).toEqual([]);
   });
 
   it('offers people after cancelling', async () => {

@@ -20,7 +20,7 @@ describe('conversations survive a restart', () => {
     const email = await v.say('756123456');
     expect(email.reply.flow?.step).toBe('email');
     const id = v.id!;
-    first.close();
+    await first.close();
 
     second = buildChatApp({ dataDir: first.dataDir });
     const mobile = await turn(second.app, { tenant: 'atupri', lang: 'fr', conversationId: id, message: 'anna.muster@example.ch' });
@@ -39,7 +39,7 @@ describe('conversations survive a restart', () => {
     const html = await (await second.app.request(`/atupri/fr/chat?embed=1&c=${id}`)).text();
     expect(html).toContain('créer un compte myAtupri');
     expect(html).toContain('756123456');
-    expect(second.store.transcript(id).filter((m) => m.role === 'visitor').map((m) => m.text)).toEqual([
+    expect((await second.store.transcript(id)).filter((m) => m.role === 'visitor').map((m) => m.text)).toEqual([
       'créer un compte myAtupri',
       second.library().t('fr', 'flows:registration.choices.existing'),
       second.library().t('fr', 'flows:registration.choices.adult'),
@@ -58,12 +58,12 @@ describe('conversations survive a restart', () => {
     await v.say('je veux modifier ma franchise');
     await v.press('amount-2000');
     await v.press('confirm');
-    a.close();
+    await a.close();
     const b = buildChatApp({ dataDir: a.dataDir });
     try {
       const r = await new Visitor(b.app, 'atupri', 'fr', token).say('je veux modifier ma franchise');
       expect(r.reply.text).toContain('Votre franchise actuelle est de CHF 2000.');
-      expect(b.store.listActions('atupri', 10).filter((x) => x.action === 'deductible-change')).toHaveLength(1);
+      expect((await b.store.listActions('atupri', 10)).filter((x) => x.action === 'deductible-change')).toHaveLength(1);
     } finally {
       b.dispose();
     }

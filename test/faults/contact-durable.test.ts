@@ -19,32 +19,32 @@ describe('contact requests through /api/actions', () => {
     const res = await contact(form, 'durable-contact-0001');
     expect(res.status).toBe(200);
     const { reference } = (await res.json()) as { reference: string };
-    const stored = t.store.getContactRequest(reference);
+    const stored = await t.store.getContactRequest(reference);
     expect(stored).toMatchObject({ reference, tenant: 'atupri', lang: 'de', conversationId: null, ...form, customerNumber: null, transcript: [] });
 
     const again = await contact(form, 'durable-contact-0001');
     expect(((await again.json()) as { reference: string }).reference).toBe(reference);
-    expect(t.store.listContactRequests('atupri').filter((r) => r.email === form.email)).toHaveLength(1);
+    expect((await t.store.listContactRequests('atupri')).filter((r) => r.email === form.email)).toHaveLength(1);
   });
 
   it('attaches the transcript of a conversation of the same tenant, and only of that tenant', async () => {
     const chat = await turn(t.app, { tenant: 'atupri', lang: 'de', message: 'Wie ändere ich meine Franchise?' });
     const res = await contact({ ...form, conversationId: chat.conversationId }, 'durable-contact-0002');
     const { reference } = (await res.json()) as { reference: string };
-    const stored = t.store.getContactRequest(reference)!;
+    const stored = (await t.store.getContactRequest(reference))!;
     expect(stored.conversationId).toBe(chat.conversationId);
     expect(stored.transcript.map((m) => m.role)).toEqual(['visitor', 'assistant']);
     expect(stored.transcript[0]!.text).toBe('Wie ändere ich meine Franchise?');
 
     // Another tenant's conversation id is not followed.
     const other = await contact({ ...form, conversationId: chat.conversationId }, 'durable-contact-0003', 'kpt');
-    const kept = t.store.getContactRequest(((await other.json()) as { reference: string }).reference)!;
+    const kept = (await t.store.getContactRequest(((await other.json()) as { reference: string }).reference))!;
     expect(kept.conversationId).toBeNull();
     expect(kept.transcript).toEqual([]);
   });
 
   it('keeps one request per chat contact form, with the conversation', async () => {
-    const before = t.store.listContactRequests('kpt').length;
+    const before = (await t.store.listContactRequests('kpt')).length;
     let r = await turn(t.app, { tenant: 'kpt', lang: 'fr', message: 'je veux parler à un conseiller' });
     const say = async (input: { message: string } | { choice: string }) =>
       (r = await turn(t.app, { tenant: 'kpt', lang: 'fr', conversationId: r.conversationId, ...input }));
@@ -56,8 +56,8 @@ describe('contact requests through /api/actions', () => {
     await say({ message: 'Je ne peux plus me connecter.' });
     await say({ choice: 'send' });
     const reference = /D-[0-9A-F]{8}/.exec(r.reply.text)![0];
-    expect(t.store.listContactRequests('kpt')).toHaveLength(before + 1);
-    const stored = t.store.getContactRequest(reference)!;
+    expect(await t.store.listContactRequests('kpt')).toHaveLength(before + 1);
+    const stored = (await t.store.getContactRequest(reference))!;
     expect(stored.conversationId).toBe(r.conversationId);
     expect(stored.transcript.length).toBeGreaterThan(5);
   });

@@ -33,7 +33,7 @@ describe('npm start', { timeout: 60_000 }, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
     const npm = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WATCH_CONTENT: 'false', LOG_LEVEL: 'info' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', WATCH_CONTENT: 'false', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -24,11 +24,11 @@ describe('accident-cover', () => {
 
     const done = await v.press('exclude');
     expect(done.reply.flow).toEqual({ id: 'accident-cover', step: 'done' });
-    const recorded = testApp.store.listActions('atupri', 10).filter((a) => a.action === 'accident-cover');
+    const recorded = (await testApp.store.listActions('atupri', 10)).filter((a) => a.action === 'accident-cover');
     expect(recorded).toHaveLength(1);
     const reference = (recorded[0]!.result as { reference: string }).reference;
     expect(done.reply.text).toBe(t('doneExcluded', { reference }));
-    expect(testApp.store.listOutbox('atupri', 1)[0]).toMatchObject({ channel: 'letter', recipient: 'Anna Muster', body: 'Accident cover excluded.' });
+    expect((await testApp.store.listOutbox('atupri', 1))[0]).toMatchObject({ channel: 'letter', recipient: 'Anna Muster', body: 'Accident cover excluded.' });
 
     const next = new Visitor(testApp.app, 'atupri', 'fr', anna);
     const r = await next.say("inclure l'assurance-accidents");
@@ -100,7 +100,7 @@ describe('online-insurance-join (KPT)', () => {
     expect(r.reply.text).toBe(t('confirm', { date: '1er janvier 2027' }));
     const cancelled = await v.press('cancel');
     expect(cancelled.reply.flow).toEqual({ id: 'online-insurance-join', step: 'cancelled' });
-    expect(testApp.store.listActions('kpt', 10)).toEqual([]);
+    expect(await testApp.store.listActions('kpt', 10)).toEqual([]);
   });
 
   it('joins a signed-in person on 21 November from 1 December 2026, and knows it afterwards', async () => {
@@ -111,7 +111,7 @@ describe('online-insurance-join (KPT)', () => {
     expect(confirm.reply.text).toContain('1er décembre 2026');
     const done = await v.press('confirm');
     expect(done.reply.flow).toEqual({ id: 'online-insurance-join', step: 'done' });
-    const recorded = testApp.store.listActions('kpt', 10).filter((a) => a.action === 'online-insurance-join');
+    const recorded = (await testApp.store.listActions('kpt', 10)).filter((a) => a.action === 'online-insurance-join');
     expect(recorded).toHaveLength(1);
     expect((recorded[0]!.result as { details: unknown }).details).toEqual({ effective: '2026-12-01' });
     expect(done.reply.text).toBe(t('done', { date: '1er décembre 2026', reference: (recorded[0]!.result as { reference: string }).reference }));
@@ -159,7 +159,7 @@ describe('online-insurance-leave (KPT)', () => {
     const done = await v.press('confirm');
     expect(done.reply.flow).toEqual({ id: 'online-insurance-leave', step: 'done' });
     expect(done.reply.text).toMatch(/Référence\s:\sD-[0-9A-F]{8}\.$/);
-    expect(testApp.store.listOutbox('kpt', 1)[0]).toMatchObject({ channel: 'email', recipient: 'marie.exemple@example.ch', body: 'You have left the online insurance.' });
+    expect((await testApp.store.listOutbox('kpt', 1))[0]).toMatchObject({ channel: 'email', recipient: 'marie.exemple@example.ch', body: 'You have left the online insurance.' });
     const after = await new Visitor(testApp.app, 'kpt', 'fr', marie).say("quitter l'assurance online");
     expect(after.reply.flow?.step).toBe('already');
   });

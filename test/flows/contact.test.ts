@@ -54,7 +54,7 @@ describe('contact form in the conversation', () => {
     expect(reference).toMatch(/^D-[0-9A-F]{8}$/);
     expect(sent.reply.text).toBe(t('flows:contact.sent', { reference }));
 
-    const request = store.getContactRequest(reference!);
+    const request = await store.getContactRequest(reference!);
     expect(request).toMatchObject({
       reference,
       tenant: 'kpt',
@@ -85,7 +85,7 @@ describe('contact form in the conversation', () => {
     await v.say('Je voudrais changer ma franchise pour 2027.');
     const sent = await v.press('send');
     const reference = /référence\s:\s(\S+)\./.exec(sent.reply.text)?.[1];
-    expect(store.getContactRequest(reference!)).toMatchObject({ tenant: 'atupri', customerNumber: '756.123.456', topic: 'coverage' });
+    expect(await store.getContactRequest(reference!)).toMatchObject({ tenant: 'atupri', customerNumber: '756.123.456', topic: 'coverage' });
   });
 
   it('asks again for a name that is not one', async () => {
@@ -98,7 +98,7 @@ describe('contact form in the conversation', () => {
   });
 
   it('sends nothing when the visitor cancels before sending', async () => {
-    const before = store.listContactRequests('kpt', 100).length;
+    const before = (await store.listContactRequests('kpt', 100)).length;
     const v = new Visitor(app, 'kpt', 'fr');
     await v.say("je veux parler à quelqu'un");
     await v.press('contact-form');
@@ -109,6 +109,6 @@ describe('contact form in the conversation', () => {
     await v.say('Une question sur mes documents.');
     const r = await v.press('cancel');
     expect(r.reply.text).toBe(t('chat:cancelled'));
-    expect(store.listContactRequests('kpt', 100).length).toBe(before);
+    expect((await store.listContactRequests('kpt', 100)).length).toBe(before);
   });
 });

@@ -62,13 +62,13 @@ describe('deductible-change: signed in', () => {
     const done = await v.press('confirm');
     expect(done.reply.kind).toBe('flow');
     expect(done.reply.flow).toEqual({ id: 'deductible-change', step: 'done' });
-    const recorded = testApp.store.listActions('atupri', 100).filter((a) => a.action === 'deductible-change');
+    const recorded = (await testApp.store.listActions('atupri', 100)).filter((a) => a.action === 'deductible-change');
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.subject).toBe('atupri-demo-anna');
     const result = recorded[0]!.result as { ok: true; reference: string; details: Record<string, unknown> };
     expect(result.details).toEqual({ before: 300, after: 1500, effective: '2027-01-01' });
     expect(done.reply.text).toBe(tr(testApp, 'done', { wanted: 'CHF 1500', effective: '1er janvier 2027', reference: result.reference }));
-    expect(testApp.store.listOutbox('atupri', 10)[0]).toMatchObject({ channel: 'letter', recipient: 'Anna Muster', subject: 'Deductible change' });
+    expect((await testApp.store.listOutbox('atupri', 10))[0]).toMatchObject({ channel: 'letter', recipient: 'Anna Muster', subject: 'Deductible change' });
 
     // a new conversation knows the new amount
     const again = new Visitor(testApp.app, 'atupri', 'fr', anna);
@@ -157,7 +157,7 @@ describe('deductible-change: deadlines (Europe/Zurich)', () => {
     // the amount did not change
     const again = await start();
     expect(again.last!.reply.text).toContain('Votre franchise actuelle est de CHF 1500.');
-    expect(testApp.store.listActions('atupri', 100).filter((a) => a.action === 'deductible-change' && (a.result as { ok: boolean }).ok)).toHaveLength(1);
+    expect((await testApp.store.listActions('atupri', 100)).filter((a) => a.action === 'deductible-change' && (a.result as { ok: boolean }).ok)).toHaveLength(1);
   });
 
   it('still takes an increase on 31 December, effective 1 January 2027', async () => {

@@ -5,7 +5,7 @@ const testApp = buildChatApp();
 afterAll(() => testApp.dispose());
 const { app, store } = testApp;
 const t = (lang: 'fr' | 'de' | 'it', key: string, vars?: Record<string, unknown>) => testApp.library().t(lang, key, vars);
-const outbox = (tenant: string) => store.listOutbox(tenant, 1000);
+const outbox = async (tenant: string) => await store.listOutbox(tenant, 1000);
 /** KPT's contract number as its tenant.yaml describes it, in the texts that show it. */
 const KPT_NUMBER = { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' };
 
@@ -55,11 +55,11 @@ describe('login-trouble: forgotten password', () => {
     expect(wrong.reply.flow).toEqual({ id: 'login-trouble', step: 'password' });
     expect(wrong.reply.text.startsWith(t('fr', 'flows:errors.identifier'))).toBe(true);
 
-    const before = outbox('atupri').length;
+    const before = (await outbox('atupri')).length;
     const sent = await v.say('anna.muster@example.ch');
     expect(sent.reply.flow).toEqual({ id: 'login-trouble', step: 'reset-sent' });
     expect(sent.reply.text).toBe(t('fr', 'flows:login-trouble.resetSent'));
-    const mails = outbox('atupri').slice(0, outbox('atupri').length - before);
+    const mails = (await outbox('atupri')).slice(0, (await outbox('atupri')).length - before);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ channel: 'email', recipient: 'anna.muster@example.ch', subject: 'Password reset' });
     // the login link opens the portal rather than sending a message
@@ -70,20 +70,20 @@ describe('login-trouble: forgotten password', () => {
   it('accepts the insured number with dots as identifier', async () => {
     const v = await atProblem('atupri');
     await v.press('password');
-    const before = outbox('atupri').length;
+    const before = (await outbox('atupri')).length;
     const sent = await v.say('756.123.456');
     expect(sent.reply.flow?.step).toBe('reset-sent');
-    expect(outbox('atupri').length).toBe(before + 1);
+    expect((await outbox('atupri')).length).toBe(before + 1);
   });
 
   it('says exactly the same for an unknown account, and sends nothing', async () => {
     const v = await atProblem('atupri');
     await v.press('password');
-    const before = outbox('atupri').length;
+    const before = (await outbox('atupri')).length;
     const sent = await v.say('personne.inconnue@example.ch');
     expect(sent.reply.flow).toEqual({ id: 'login-trouble', step: 'reset-sent' });
     expect(sent.reply.text).toBe(t('fr', 'flows:login-trouble.resetSent'));
-    expect(outbox('atupri').length).toBe(before);
+    expect((await outbox('atupri')).length).toBe(before);
 
     const known = await atProblem('atupri');
     await known.press('password');
@@ -100,7 +100,7 @@ describe('login-trouble: forgotten password', () => {
     expect(wrong.reply.text).toContain('KPT suivi de huit chiffres, p. ex. KPT12345678');
     const sent = await v.say('kpt 1234 5678');
     expect(sent.reply.flow?.step).toBe('reset-sent');
-    expect(outbox('kpt')[0]).toMatchObject({ channel: 'email', recipient: 'marie.exemple@example.ch' });
+    expect((await outbox('kpt'))[0]).toMatchObject({ channel: 'email', recipient: 'marie.exemple@example.ch' });
   });
 
   it('goes to people when the reset did not help', async () => {
@@ -123,11 +123,11 @@ describe('login-trouble: code not received', () => {
     expect(choiceIds(checks)).toEqual(['resend', 'solved', 'still-stuck', 'back', 'cancel']);
     const ask = await v.press('resend');
     expect(ask.reply.flow?.step).toBe('resend-ask');
-    const before = outbox('kpt').length;
+    const before = (await outbox('kpt')).length;
     const sent = await v.say('KPT12345678');
     expect(sent.reply.flow).toEqual({ id: 'login-trouble', step: 'code-sent' });
     expect(sent.reply.text).toBe(t('fr', 'flows:login-trouble.codeSent'));
-    const sms = outbox('kpt').slice(0, outbox('kpt').length - before);
+    const sms = (await outbox('kpt')).slice(0, (await outbox('kpt')).length - before);
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ channel: 'sms', recipient: '0787654321' });
     expect(sms[0]!.body).toMatch(/\d{6}/);
@@ -151,11 +151,11 @@ describe('login-trouble: lost code card (KPT)', () => {
     expect(ask.reply.flow?.step).toBe('card');
     expect(ask.reply.text).toBe(t('fr', 'flows:login-trouble.card', KPT_NUMBER));
     expect(ask.reply.text).toContain('(p. ex. KPT12345678)');
-    const before = outbox('kpt').length;
+    const before = (await outbox('kpt')).length;
     const done = await v.say('KPT 1234 5678');
     expect(done.reply.flow).toEqual({ id: 'login-trouble', step: 'card-ordered' });
     expect(done.reply.text).toBe(t('fr', 'flows:login-trouble.cardOrdered'));
-    const letters = outbox('kpt').slice(0, outbox('kpt').length - before);
+    const letters = (await outbox('kpt')).slice(0, (await outbox('kpt')).length - before);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ channel: 'letter', recipient: 'Marie Exemple', subject: 'New code card' });
   });

@@ -5,7 +5,7 @@ const testApp = buildChatApp();
 afterAll(() => testApp.dispose());
 const { app, store } = testApp;
 const t = (key: string, vars?: Record<string, unknown>) => testApp.library().t('fr', `flows:registration.${key}`, { portal: 'myAtupri', ...vars });
-const newMessages = (before: number) => store.listOutbox('atupri', 1000).slice(0, store.listOutbox('atupri', 1000).length - before);
+const newMessages = async (before: number) => (await store.listOutbox('atupri', 1000)).slice(0, (await store.listOutbox('atupri', 1000)).length - before);
 
 async function atSituation() {
   const v = new Visitor(app, 'atupri', 'fr');
@@ -68,14 +68,14 @@ describe('registration: existing client', () => {
     expect(confirm.reply.flow?.step).toBe('confirm');
     expect(confirm.reply.text).toBe(t('confirm', { insuredNumber: '756123456', email: 'anna.muster@example.ch', mobile: '0791234567' }));
 
-    const before = store.listOutbox('atupri', 1000).length;
+    const before = (await store.listOutbox('atupri', 1000)).length;
     const started = await v.press('send');
     expect(started.reply.flow).toEqual({ id: 'registration', step: 'started' });
     expect(started.reply.text).toBe(t('started'));
-    const sent = newMessages(before);
+    const sent = await newMessages(before);
     expect(sent.map((m) => m.channel).sort()).toEqual(['email', 'letter']);
     expect(sent.find((m) => m.channel === 'email')?.recipient).toBe('anna.muster@example.ch');
-    expect(store.listActions('atupri', 100).filter((a) => a.action === 'start-registration')).toHaveLength(1);
+    expect((await store.listActions('atupri', 100)).filter((a) => a.action === 'start-registration')).toHaveLength(1);
   });
 
   it('also takes the path when the registration link expired', async () => {
@@ -105,11 +105,11 @@ describe('registration: activation link', () => {
     const bad = await v.say('anna.muster@');
     expect(bad.reply.flow?.step).toBe('activation');
     expect(bad.reply.text.startsWith(testApp.library().t('fr', 'flows:errors.email'))).toBe(true);
-    const before = store.listOutbox('atupri', 1000).length;
+    const before = (await store.listOutbox('atupri', 1000)).length;
     const done = await v.say('anna.muster@example.ch');
     expect(done.reply.flow).toEqual({ id: 'registration', step: 'activation-sent' });
     expect(done.reply.text).toBe(t('activationSent'));
-    expect(newMessages(before)).toMatchObject([{ channel: 'email', recipient: 'anna.muster@example.ch', subject: 'myAtupri activation' }]);
+    expect(await newMessages(before)).toMatchObject([{ channel: 'email', recipient: 'anna.muster@example.ch', subject: 'myAtupri activation' }]);
   });
 
   it('enters at the activation step when the visitor says the activation link is no longer valid', async () => {

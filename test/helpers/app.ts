@@ -10,7 +10,7 @@ import { holdToOpenApi } from './openapi.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export type TestApp = Composed & { dataDir: string; dispose(): void };
+export type TestApp = Composed & { dataDir: string; dispose(): Promise<void> };
 
 export function buildApp(env: Record<string, string> = {}): TestApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'help-test-data-'));
@@ -31,8 +31,8 @@ export function buildApp(env: Record<string, string> = {}): TestApp {
   return {
     ...composed,
     dataDir,
-    dispose() {
-      composed.close();
+    async dispose() {
+      await composed.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

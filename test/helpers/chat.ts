@@ -20,7 +20,7 @@ export const TOKEN_SECRET = 'test-secret';
 /** Saturday 21 November 2026, 10:00 in Zurich: both deductible changes are still possible. */
 export const DEFAULT_NOW = new Date('2026-11-21T10:00:00+01:00');
 
-export type ChatApp = Composed & { dataDir: string; dispose(): void };
+export type ChatApp = Composed & { dataDir: string; dispose(): Promise<void> };
 
 export type ChatAppOptions = {
   /** A fixed moment, or a clock function; DEFAULT_NOW when omitted. */
@@ -53,8 +53,8 @@ export function buildChatApp(options: ChatAppOptions = {}): ChatApp {
   return {
     ...composed,
     dataDir,
-    dispose() {
-      composed.close();
+    async dispose() {
+      await composed.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -19,7 +19,7 @@ async function post(path: string, form: Record<string, string>, headers: Record<
   return { res, html: await res.text() };
 }
 const page = async (path: string) => (await app.app.request(path)).text();
-const rows = () => app.store.feedback('kpt', since);
+const rows = async () => await app.store.feedback('kpt', since);
 
 describe('help page: "was this answer helpful?"', () => {
   it('asks under every answer, in the page language, with a plain form that posts to the entry', async () => {
@@ -37,16 +37,16 @@ describe('help page: "was this answer helpful?"', () => {
   });
 
   it('stores "helpful" and redirects back to the answer with thanks (post/redirect/get)', async () => {
-    const before = rows().length;
+    const before = (await rows()).length;
     const { res } = await post(`${ENTRY}/feedback`, { helpful: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${ENTRY}?feedback=thanks#feedback`);
-    expect(rows().slice(before)).toEqual([expect.objectContaining({ tenant: 'kpt', lang: 'fr', entryId: 'login-code-card', helpful: true, reason: null, source: 'page' })]);
+    expect((await rows()).slice(before)).toEqual([expect.objectContaining({ tenant: 'kpt', lang: 'fr', entryId: 'login-code-card', helpful: true, reason: null, source: 'page' })]);
     expect(await page(`${ENTRY}?feedback=thanks`)).toContain('Merci pour votre retour\u202f!');
   });
 
   it('asks why after "not helpful", and stores the reason given', async () => {
-    const before = rows().length;
+    const before = (await rows()).length;
     const no = await post(`${ENTRY}/feedback`, { helpful: 'no' });
     expect(no.res.headers.get('location')).toBe(`${ENTRY}?feedback=why#feedback`);
     const why = await page(`${ENTRY}?feedback=why`);
@@ -58,7 +58,7 @@ describe('help page: "was this answer helpful?"', () => {
 
     const reason = await post(`${ENTRY}/feedback`, { helpful: 'no', reason: 'did_not_answer' });
     expect(reason.res.headers.get('location')).toBe(`${ENTRY}?feedback=sorry#feedback`);
-    expect(rows().slice(before).map((r) => [r.helpful, r.reason])).toEqual([
+    expect((await rows()).slice(before).map((r) => [r.helpful, r.reason])).toEqual([
       [false, null],
       [false, 'did_not_answer'],
     ]);
@@ -76,19 +76,19 @@ describe('help page: "was this answer helpful?"', () => {
   });
 
   it('refuses a post from another site (CSRF) and stores nothing', async () => {
-    const before = rows().length;
+    const before = (await rows()).length;
     const { res } = await post(`${ENTRY}/feedback`, { helpful: 'no' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
-    expect(rows()).toHaveLength(before);
+    expect(await rows()).toHaveLength(before);
   });
 
   it('refuses an invalid form and an unknown entry, and stores nothing', async () => {
-    const before = rows().length;
+    const before = (await rows()).length;
     expect((await post(`${ENTRY}/feedback`, { helpful: 'maybe' })).res.status).toBe(400);
     expect((await post(`${ENTRY}/feedback`, { helpful: 'no', reason: 'boring' })).res.status).toBe(400);
     expect((await post('/kpt/fr/faq/no-such-entry/feedback', { helpful: 'yes' })).res.status).toBe(404);
     expect((await post('/nope/fr/faq/login-code-card/feedback', { helpful: 'yes' })).res.status).toBe(404);
-    expect(rows()).toHaveLength(before);
+    expect(await rows()).toHaveLength(before);
   });
 
   it('ignores a feedback query it does not know', async () => {

@@ -20,7 +20,7 @@ const chat = async (message: string, tenant = 'kpt') => {
 };
 
 const since = '2000-01-01T00:00:00.000Z';
-const logged = (tenant: string) => app.store.questions(tenant, since);
+const logged = async (tenant: string) => await app.store.questions(tenant, since);
 
 describe('question log: personal data is removed before storage', () => {
   it('stores an unanswered chat question without e-mail, phone, contract number or name', async () => {
@@ -29,7 +29,7 @@ describe('question log: personal data is removed before storage', () => {
     const { reply } = await chat(message, 'atupri');
     expect(reply.kind).toBe('clarify');
 
-    const rows = logged('atupri');
+    const rows = await logged('atupri');
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({ tenant: 'atupri', lang: 'fr', outcome: 'unanswered', source: 'chat', entryId: null });
@@ -41,26 +41,26 @@ describe('question log: personal data is removed before storage', () => {
 
   it('keeps names written in lower case out too, and the rest of the question in', async () => {
     await chat("je m'appelle anna muster et je cherche une recette de fondue", 'atupri');
-    expect(logged('atupri').at(-1)!.question).toBe("je m'appelle [name] et je cherche une recette de fondue");
+    expect((await logged('atupri')).at(-1)!.question).toBe("je m'appelle [name] et je cherche une recette de fondue");
   });
 
   it('stores /api/search questions that found nothing, redacted, with source "search"', async () => {
     const res = await app.app.request(`/api/search?${new URLSearchParams({ tenant: 'kpt', lang: 'fr', q: 'xylophone zébré anna.muster@gmx.net' })}`);
     expect(((await res.json()) as { results: unknown[] }).results).toEqual([]);
-    expect(logged('kpt').at(-1)).toMatchObject({ question: 'xylophone zébré [email]', outcome: 'unanswered', source: 'search', lang: 'fr', topic: null });
+    expect((await logged('kpt')).at(-1)).toMatchObject({ question: 'xylophone zébré [email]', outcome: 'unanswered', source: 'search', lang: 'fr', topic: null });
   });
 
   it('does not store searches that found something', async () => {
-    const before = logged('kpt').length;
+    const before = (await logged('kpt')).length;
     const res = await app.app.request(`/api/search?${new URLSearchParams({ tenant: 'kpt', lang: 'fr', q: 'carte de code' })}`);
     expect(((await res.json()) as { results: unknown[] }).results.length).toBeGreaterThan(0);
-    expect(logged('kpt')).toHaveLength(before);
+    expect(await logged('kpt')).toHaveLength(before);
   });
 
   it('stores a help page search that found nothing (plain form, no JavaScript)', async () => {
     const res = await app.app.request(`/kpt/de/search?q=${encodeURIComponent('Wetter in Bern 079 123 45 67')}`);
     expect(res.status).toBe(200);
-    expect(logged('kpt').at(-1)).toMatchObject({ question: 'Wetter in Bern [phone]', outcome: 'unanswered', source: 'search', lang: 'de' });
+    expect((await logged('kpt')).at(-1)).toMatchObject({ question: 'Wetter in Bern [phone]', outcome: 'unanswered', source: 'search', lang: 'de' });
   });
 });
 
@@ -69,10 +69,10 @@ describe('search log: the help page searches while the visitor types', () => {
     const store = openSqliteStore(':memory:');
     const log = createSearchLog({ store, clock: () => new Date('2025-03-01T10:00:00Z'), settleMs: 1000 });
     const typed = (query: string, found = 0) => log.searched({ tenant: 'kpt', lang: 'fr', query, found, typing: true });
-    return { store, log, typed, rows: () => store.questions('kpt', since).map((q) => q.question) };
+    return { store, log, typed, rows: async () => (await store.questions('kpt', since)).map((q) => q.question) };
   };
 
-  it('stores only the last query of a burst, once the visitor stops typing', () => {
+  it('stores only the last query of a burst, once the visitor stops typing', async () => {
     vi.useFakeTimers();
     try {
       const { typed, rows, store } = setup();
@@ -80,16 +80,16 @@ describe('search log: the help page searches while the visitor types', () => {
       typed('xylo');
       typed('xylophone');
       typed('xylophone zébré');
-      expect(rows()).toEqual([]);
+      expect(await rows()).toEqual([]);
       vi.advanceTimersByTime(1000);
-      expect(rows()).toEqual(['xylophone zébré']);
+      expect(await rows()).toEqual(['xylophone zébré']);
       store.close();
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('drops a miss when typing on finds something, and ignores half-words', () => {
+  it('drops a miss when typing on finds something, and ignores half-words', async () => {
     vi.useFakeTimers();
     try {
       const { typed, rows, store } = setup();
@@ -97,22 +97,22 @@ describe('search log: the help page searches while the visitor types', () => {
       typed('carte de cox');
       typed('carte de code', 3);
       vi.advanceTimersByTime(5000);
-      expect(rows()).toEqual([]);
+      expect(await rows()).toEqual([]);
       store.close();
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('stores the kept-back query of another burst right away, and the rest on close', () => {
+  it('stores the kept-back query of another burst right away, and the rest on close', async () => {
     vi.useFakeTimers();
     try {
       const { typed, rows, log, store } = setup();
       typed('fondue moitié');
       typed('météo demain');
-      expect(rows()).toEqual(['fondue moitié']);
+      expect(await rows()).toEqual(['fondue moitié']);
       log.close();
-      expect(rows()).toEqual(['fondue moitié', 'météo demain']);
+      expect(await rows()).toEqual(['fondue moitié', 'météo demain']);
       store.close();
     } finally {
       vi.useRealTimers();

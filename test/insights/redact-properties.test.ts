@@ -179,7 +179,7 @@ describe('the question log and the insights, with generated personal data', () =
       }),
       { numRuns: 40 },
     );
-    const logged = [...t.store.questions('atupri', '2000-01-01'), ...t.store.questions('kpt', '2000-01-01')].map((x) => x.question).join('\n');
+    const logged = [...await t.store.questions('atupri', '2000-01-01'), ...await t.store.questions('kpt', '2000-01-01')].map((x) => x.question).join('\n');
     expect(logged.length).toBeGreaterThan(0);
     const auth = { headers: { authorization: 'Bearer editor-token-for-redaction' } };
     const csv = await (await t.app.request('/editor/insights.csv?tenant=atupri&since=1d', auth)).text();

@@ -73,7 +73,7 @@ beforeAll(async () => {
 
   const iso = since.toISOString();
   const titles = app.library().content.tenants.get('kpt')!.entries.fr;
-  report = buildReport(app.store.questions('kpt', iso), app.store.feedback('kpt', iso), {
+  report = buildReport(await app.store.questions('kpt', iso), await app.store.feedback('kpt', iso), {
     tenant: 'kpt',
     since,
     until: new Date(),
@@ -143,12 +143,12 @@ describe('buildReport on a test conversation log', () => {
 });
 
 describe('npm run report', () => {
-  it('prints the same figures from the database in DATA_DIR', () => {
-    app.close();
+  it('prints the same figures from the database in DATA_DIR', async () => {
+    await app.close();
     try {
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/report.ts'), '--tenant', 'kpt', '--since', '30d'], {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: app.dataDir, CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales') },
+        env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: '', CONTENT_DIR: join(ROOT, 'content'), LOCALES_DIR: join(ROOT, 'locales') },
         encoding: 'utf8',
       });
       expect(run.stderr).toBe('');
@@ -163,7 +163,7 @@ describe('npm run report', () => {
 
       const csv = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/report.ts'), '--tenant', 'kpt', '--csv'], {
         cwd: ROOT,
-        env: { ...process.env, DATA_DIR: app.dataDir },
+        env: { ...process.env, DATA_DIR: app.dataDir, DATABASE_URL: '' },
         encoding: 'utf8',
       });
       expect(csv.status).toBe(0);

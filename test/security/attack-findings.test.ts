@@ -23,7 +23,7 @@ async function action(app: AppLike, name: string, body: unknown, headers: Record
 }
 
 /** What the demo backend sent by post with this subject: one letter per change made. */
-const letters = (t: ChatApp, subject: string) => t.store.listOutbox('atupri').filter((m) => m.subject === subject).map((m) => m.body);
+const letters = async (t: ChatApp, subject: string) => (await t.store.listOutbox('atupri')).filter((m) => m.subject === subject).map((m) => m.body);
 
 const apps: ChatApp[] = [];
 const fresh = (options: Parameters<typeof buildChatApp>[0] = {}) => {
@@ -45,8 +45,8 @@ describe('1. idempotency keys are bound to the action, its parameters and the ca
     expect(second.status).toBe(422);
     expect(second.body.error.code).toBe('idempotency_key_reused');
     expect(second.body.error.message).toBe(t.library().t('de', 'errors.idempotency_key_reused'));
-    expect(t.store.listActions('atupri').map((a) => a.action)).toEqual(['accident-cover']);
-    expect(letters(t, 'Deductible change')).toEqual([]);
+    expect((await t.store.listActions('atupri')).map((a) => a.action)).toEqual(['accident-cover']);
+    expect(await letters(t, 'Deductible change')).toEqual([]);
   });
 
   it('refuses the same key with other parameters for the same action', async () => {
@@ -56,7 +56,7 @@ describe('1. idempotency keys are bound to the action, its parameters and the ca
     const other = await action(t.app, 'deductible-change', { tenant: 'atupri', params: { amount: 2500 } }, auth);
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
-    expect(letters(t, 'Deductible change')).toEqual(['Deductible CHF 300 → CHF 1000 from 2027-01-01.']);
+    expect(await letters(t, 'Deductible change')).toEqual(['Deductible CHF 300 → CHF 1000 from 2027-01-01.']);
     // The very same request still gets its first answer.
     expect((await action(t.app, 'deductible-change', { tenant: 'atupri', params: { amount: 1000 } }, auth)).status).toBe(200);
   });
@@ -73,7 +73,7 @@ describe('1. idempotency keys are bound to the action, its parameters and the ca
     );
     expect(contact.status).toBe(422);
     expect(contact.body.error.code).toBe('idempotency_key_reused');
-    expect(t.store.listContactRequests('atupri')).toEqual([]);
+    expect(await t.store.listContactRequests('atupri')).toEqual([]);
   });
 
   it('lets two requests with the same key at the same moment share one run only when they ask the same', async () => {
@@ -85,8 +85,8 @@ describe('1. idempotency keys are bound to the action, its parameters and the ca
     ]);
     // Whichever came first ran; the other was refused, not answered with the first one's result.
     expect([a.status, b.status].sort()).toEqual([200, 422]);
-    expect(t.store.listActions('atupri')).toHaveLength(1);
-    expect(letters(t, 'Deductible change')).toHaveLength(1);
+    expect(await t.store.listActions('atupri')).toHaveLength(1);
+    expect(await letters(t, 'Deductible change')).toHaveLength(1);
   });
 
   it('keeps each signed-in person to their own keys', async () => {
@@ -112,7 +112,7 @@ describe('2. cross-site posts: the JSON API takes application/json only', () => 
     expect(res.status).toBe(415);
     expect(((await res.json()) as any).error.code).toBe('unsupported_media_type');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    expect(t.store.listOutbox('atupri')).toEqual([]);
+    expect(await t.store.listOutbox('atupri')).toEqual([]);
   });
 
   it.each([
@@ -132,7 +132,7 @@ describe('2. cross-site posts: the JSON API takes application/json only', () => 
       expect(res.status, path).toBe(415);
       expect(((await res.json()) as any).error.code).toBe('unsupported_media_type');
     }
-    expect(t.store.listOutbox('atupri')).toEqual([]);
+    expect(await t.store.listOutbox('atupri')).toEqual([]);
   });
 
   it('accepts application/json with a charset', async () => {
@@ -193,7 +193,7 @@ describe('4. health tells the truth about the database', () => {
   it('answers 503, never 500, from a database with corrupted pages, and /readyz says so', async () => {
     const first = fresh();
     await chat(first.app, { tenant: 'atupri', lang: 'fr', message: 'franchise' });
-    first.close();
+    await first.close();
     const file = join(first.dataDir, 'assistant.db');
     // Every page but the first (the schema) overwritten with garbage.
     const size = statSync(file).size;
@@ -226,21 +226,21 @@ describe("5. a contact request carries a signed-in person's transcript only for 
     const anna = await portalToken('atupri-demo-anna', 'atupri');
     const turn = await chat(t.app, { tenant: 'atupri', lang: 'de', message: 'Ich möchte meine Franchise ändern' }, anna);
     const id = turn.body.conversationId as string;
-    expect(t.store.transcript(id).length).toBeGreaterThan(0);
+    expect((await t.store.transcript(id)).length).toBeGreaterThan(0);
 
     const anonymous = await action(t.app, 'contact-request', contact(id), { 'idempotency-key': 'stranger-contact-1' });
     expect(anonymous.status).toBe(200);
     const luca = await action(t.app, 'contact-request', contact(id), { 'idempotency-key': 'stranger-contact-2', authorization: `Bearer ${await portalToken('atupri-demo-luca', 'atupri')}` });
     expect(luca.status).toBe(200);
     for (const reference of [anonymous.body.reference, luca.body.reference]) {
-      const stored = t.store.getContactRequest(reference)!;
+      const stored = (await t.store.getContactRequest(reference))!;
       expect(stored.conversationId).toBeNull();
       expect(stored.transcript).toEqual([]);
     }
 
     // Anna herself may send it with her conversation.
     const own = await action(t.app, 'contact-request', contact(id), { 'idempotency-key': 'owner-contact-1', authorization: `Bearer ${anna}` });
-    const stored = t.store.getContactRequest(own.body.reference)!;
+    const stored = (await t.store.getContactRequest(own.body.reference))!;
     expect(stored.conversationId).toBe(id);
     expect(stored.transcript.map((m) => m.text)).toContain('Ich möchte meine Franchise ändern');
   });

@@ -131,8 +131,8 @@ describe('no internal detail in any response', () => {
     reply: async () => {
       throw new TypeError('secret internal detail at /src/chat/engine.ts:12:3');
     },
-    suggestions: () => [],
-    history: () => {
+    suggestions: async () => [],
+    history: async () => {
       throw new TypeError('secret internal detail');
     },
   };

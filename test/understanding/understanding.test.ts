@@ -142,7 +142,7 @@ describe('learning from visitors, with editors in control', () => {
     expect(first.reply.kind).toBe('clarify');
     expect(pick).toBeDefined();
     await v.press(pick!);
-    const saved = store.suggestions('atupri');
+    const saved = await store.suggestions('atupri');
     const mine = saved.find((s) => s.entryId === pick!.slice(4));
     expect(mine?.phrasing).toBeDefined();
     expect(mine!.phrasing).not.toContain('Hans Meier');
@@ -153,7 +153,7 @@ describe('learning from visitors, with editors in control', () => {
 
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/suggestions.ts', '--tenant', 'atupri'], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: testApp.dataDir },
+      env: { ...process.env, DATA_DIR: testApp.dataDir, DATABASE_URL: '' },
       encoding: 'utf8',
     });
     expect(cli.status).toBe(0);

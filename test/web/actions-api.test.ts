@@ -24,7 +24,7 @@ describe('POST /api/actions/:action', () => {
   const testApp = buildChatApp();
   afterAll(() => testApp.dispose());
   const { app, store } = testApp;
-  const changes = () => store.listActions('atupri', 100).filter((a) => a.action === 'deductible-change');
+  const changes = async () => (await store.listActions('atupri', 100)).filter((a) => a.action === 'deductible-change');
 
   it('changes the deductible of the signed-in person once per Idempotency-Key', async () => {
     const auth = { authorization: `Bearer ${await portalToken('atupri-demo-anna', 'atupri')}`, 'idempotency-key': 'key-deductible-0001' };
@@ -35,8 +35,8 @@ describe('POST /api/actions/:action', () => {
     const second = await post(app, 'deductible-change', body, auth);
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
-    expect(changes()).toHaveLength(1);
-    expect(store.listOutbox('atupri', 100).filter((m) => m.subject === 'Deductible change')).toHaveLength(1);
+    expect(await changes()).toHaveLength(1);
+    expect((await store.listOutbox('atupri', 100)).filter((m) => m.subject === 'Deductible change')).toHaveLength(1);
   });
 
   it('takes the key from the body when there is no header', async () => {
@@ -78,9 +78,9 @@ describe('POST /api/actions/:action', () => {
   });
 
   it('answers a password reset identically for an existing and an unknown identifier', async () => {
-    const before = store.listOutbox('atupri', 100).length;
+    const before = (await store.listOutbox('atupri', 100)).length;
     const known = await post(app, 'password-reset', { tenant: 'atupri', params: { identifier: 'anna.muster@example.ch' } }, { 'idempotency-key': 'reset-known-0001' });
-    const sentForKnown = store.listOutbox('atupri', 100).length - before;
+    const sentForKnown = (await store.listOutbox('atupri', 100)).length - before;
     const unknown = await post(app, 'password-reset', { tenant: 'atupri', params: { identifier: 'nobody@example.ch' } }, { 'idempotency-key': 'reset-unknown-0001' });
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(known.status);
@@ -90,7 +90,7 @@ describe('POST /api/actions/:action', () => {
     expect(known.res.headers.get('content-length')).toBe(unknown.res.headers.get('content-length'));
     // only the real account gets a message
     expect(sentForKnown).toBe(1);
-    expect(store.listOutbox('atupri', 100).length - before).toBe(1);
+    expect((await store.listOutbox('atupri', 100)).length - before).toBe(1);
   });
 
   it('validates parameters with 400 invalid_body', async () => {
@@ -144,7 +144,7 @@ describe('POST /api/actions/:action with a failing backend', () => {
     expectError(r, 503, 'backend_unavailable');
     expect(r.res.headers.get('retry-after')).toBe('30');
     expect(r.body.error.message).toBe(testApp.library().t('fr', 'errors.backend_unavailable'));
-    expect(testApp.store.listActions('atupri', 10)).toEqual([]);
+    expect(await testApp.store.listActions('atupri', 10)).toEqual([]);
   });
 
   it('performs the same key once the backend is back', async () => {
@@ -156,7 +156,7 @@ describe('POST /api/actions/:action with a failing backend', () => {
       const ok = await post(testApp.app, 'deductible-change', body, auth);
       expect(ok.status).toBe(200);
       expect(ok.body.reference).toBe('OK-failing-0002');
-      expect(testApp.store.listActions('atupri', 10)).toHaveLength(1);
+      expect(await testApp.store.listActions('atupri', 10)).toHaveLength(1);
     } finally {
       state.fail = true;
     }

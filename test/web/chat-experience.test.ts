@@ -29,11 +29,11 @@ describe('buttons of an older reply', () => {
     const answer = await v.say("Qu'est-ce qu'une carte de code ?");
     expect(choiceIds(answer)).toContain('helpful:login-code-card');
     await v.say('Comment trouver mes documents ?');
-    const before = testApp.store.feedback('kpt', '2000-01-01T00:00:00Z').length;
+    const before = (await testApp.store.feedback('kpt', '2000-01-01T00:00:00Z')).length;
     const late = await v.send('helpful:login-code-card');
     expect(late.reply.text).toBe(t('chat:feedback.thanks'));
-    expect(testApp.store.feedback('kpt', '2000-01-01T00:00:00Z').length).toBe(before + 1);
-    const transcript = testApp.store.transcript(v.id!).filter((m) => m.role === 'visitor').map((m) => m.text);
+    expect((await testApp.store.feedback('kpt', '2000-01-01T00:00:00Z')).length).toBe(before + 1);
+    const transcript = (await testApp.store.transcript(v.id!)).filter((m) => m.role === 'visitor').map((m) => m.text);
     expect(transcript.at(-1)).toBe(t('chat:choices.helpful'));
   });
 
@@ -119,7 +119,7 @@ describe('the chat when it opens', () => {
     const own = buildChatApp();
     try {
       for (let i = 0; i < 3; i++) await new Visitor(own.app, 'kpt', 'fr').say("Combien de temps les documents restent-ils dans l'archive ?");
-      const logged = own.store.questions('kpt', '2000-01-01T00:00:00Z').filter((q) => q.outcome === 'answer').map((q) => q.entryId);
+      const logged = (await own.store.questions('kpt', '2000-01-01T00:00:00Z')).filter((q) => q.outcome === 'answer').map((q) => q.entryId);
       expect(logged.length).toBe(3);
       const html = await (await own.app.request('/kpt/fr/chat')).text();
       const first = /<button type="submit" name="message" value="([^"]*)">/.exec(html)![1];

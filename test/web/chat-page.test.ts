@@ -73,7 +73,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     expect(html).toContain('href="/kpt/fr/faq/login-code-card"');
     expect(choiceButtons(html).map((b) => b.id)).toEqual(expect.arrayContaining(['helpful:login-code-card', 'not-helpful:login-code-card']));
     const id = oobConversationId(html);
-    expect(testApp.store.getConversation(id)?.tenant).toBe('kpt');
+    expect((await testApp.store.getConversation(id))?.tenant).toBe('kpt');
     // the choice buttons post to the same conversation
     expect(html).toMatch(new RegExp(`<li class="msg-choices">[\\s\\S]*name="conversationId" value="${id}"`));
   });
@@ -89,7 +89,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     expect(pressed.html).toContain(`<li class="msg visitor"><span class="sr-only">${t('fr', 'chat:you')}\u00a0: </span>${escapeHtml(t('fr', 'flows:login-trouble.choices.password'))}</li>`);
     expect(pressed.html).toContain(escapeHtml(t('fr', 'flows:login-trouble.password.contractNumber', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
     expect(oobConversationId(pressed.html)).toBe(id);
-    const state = testApp.store.getConversation(id)!.state;
+    const state = (await testApp.store.getConversation(id))!.state;
     expect(state.flow?.step).toBe('password');
   });
 
@@ -176,7 +176,7 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
     const html = await (await app.request('/kpt/fr/chat', { headers: { cookie: `chat_conversation=${id}` } })).text();
     expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.choices.card')));
     expect(html).toContain(escapeHtml(t('fr', 'flows:login-trouble.card', { example: 'KPT12345678', format: 'KPT suivi de huit chiffres' })));
-    expect(testApp.store.getConversation(id)!.state.flow?.step).toBe('card');
+    expect((await testApp.store.getConversation(id))!.state.flow?.step).toBe('card');
   });
 
   it('keeps the embed flag through the redirect', async () => {
@@ -189,8 +189,8 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
 
 describe('POST /:tenant/:lang/chat from another site', () => {
   it('refuses a cross-site form post with a friendly 403 page and no conversation', async () => {
-    const questions = () => testApp.store.questions('kpt', '2000-01-01T00:00:00Z').length;
-    const before = questions();
+    const questions = async () => (await testApp.store.questions('kpt', '2000-01-01T00:00:00Z')).length;
+    const before = await questions();
     const { res, html } = await postForm('/kpt/fr/chat', { message: 'bonjour' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -199,10 +199,10 @@ describe('POST /:tenant/:lang/chat from another site', () => {
     expect(csrfTexts.some((s) => html.includes(s))).toBe(true);
     expect(html).not.toMatch(/Error:|\/src\/|node_modules/);
     // the message never reached the assistant
-    expect(questions()).toBe(before);
+    expect(await questions()).toBe(before);
     // the same post from the page itself is taken
     await postForm('/kpt/fr/chat', { message: 'bonjour' });
-    expect(questions()).toBe(before + 1);
+    expect(await questions()).toBe(before + 1);
   });
 
   it('refuses a cross-site htmx post as well', async () => {

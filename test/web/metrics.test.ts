@@ -80,7 +80,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sample(body, 'content_info', { version: withToken.library().content.version })).toBe(1);
     expect(sample(body, 'content_reload_failures_total')).toBe(0);
     // Store latency and the event loop.
-    expect(sample(body, 'store_operation_duration_seconds_count', { operation: 'saveConversation', result: 'ok' })).toBe(4);
+    expect(sample(body, 'store_operation_duration_seconds_count', { operation: 'saveTurn', result: 'ok' })).toBe(4);
     expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \S+$/m);
     expect(body).toMatch(/^process_resident_memory_bytes \S+$/m);
     // Nothing a visitor typed: no query, no address, no path with an id.
