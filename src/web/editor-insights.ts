@@ -11,6 +11,7 @@ import { whereToAdd } from '../insights/edit-location.ts';
 import { groupQuestions } from '../insights/question-groups.ts';
 import { buildReport, parseSince, reportCsv } from '../insights/report.ts';
 import { groupSuggestions } from '../insights/suggested-alternates.ts';
+import { NEGATION_TOKEN, SYNONYM_PREFIX } from '../search/analyzer.ts';
 import { buildTrends, MAX_POINTS, periodCount, trendsCsv, type TrendBucket, type TrendPoint } from '../insights/trends.ts';
 import type { Env } from './context.ts';
 import type { EditorDeps } from './editor.ts';
@@ -72,9 +73,13 @@ export function editorInsights(deps: EditorDeps) {
     const indexes = library.search.indexes(q.tenant);
     const grouped = groupQuestions(questions, { terms: (text, lang) => indexes?.[lang].analyzer.concepts(text) ?? [] });
     const tryHref = (lang: Lang, text: string) => `/editor/try?${new URLSearchParams({ tenant: q.tenant, lang, q: text })}`;
+    // A synonym group's token ("~67") reads as its first word, a negation as "not" in the page's words.
+    const readable = (term: string, lang: Lang) =>
+      term === NEGATION_TOKEN ? t('gaps.negation') : term.startsWith(SYNONYM_PREFIX) ? `≈${library.content.synonyms[lang][Number(term.slice(1))]?.[0] ?? term}` : term;
     const withLinks = (groups: typeof grouped.gaps, closest: boolean) =>
       groups.map((g) => ({
         ...g,
+        terms: g.terms.map((term) => readable(term, g.lang)),
         examples: g.examples.map((e) => ({ ...e, href: tryHref(g.lang, e.text) })),
         ...(closest ? { closest: closestEntry(library, q.tenant, g.lang, g.examples[0]!.text) } : {}),
       }));
