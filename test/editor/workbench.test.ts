@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, escapeHtml, ROOT, type TestApp } from '../helpers/app.ts';
 
@@ -296,4 +297,25 @@ describe("the editor's language", () => {
     expect(odd.headers.get('set-cookie')).toBeNull();
     expect(await odd.text()).toContain('<html lang="fr">');
   });
+});
+
+describe('hostile input on the workbench', () => {
+  const value = fc.oneof(
+    fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '../../etc/passwd', 'kpt', 'fr', 'week', '30d', '%', '\u0000', ''),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+  );
+  it('answers every combination of parameters with a page or a CSV, never a 5xx or live markup', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/editor/try', '/editor/insights', '/editor/trends.csv', '/editor/insights.csv'), fc.dictionary(fc.constantFrom('tenant', 'lang', 'q', 'since', 'by', 'ui'), value), async (path, params) => {
+        const url = `${path}?${new URLSearchParams(params)}`;
+        const res = await app.app.request(url, FR);
+        expect(res.status, url).toBeLessThan(500);
+        const body = await res.text();
+        expect(body).not.toContain('<script>alert(1)');
+        expect(body).not.toContain('<img src=x');
+      }),
+      { numRuns: 80 },
+    );
+  }, 120_000);
 });
