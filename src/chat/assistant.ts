@@ -203,7 +203,7 @@ export function createAssistant(deps: {
                 tenant: req.tenant,
                 lang,
                 question: redact(req.input.message).slice(0, 500),
-                outcome: result.outcome.understood ? result.outcome.kind : 'unanswered',
+                outcome: result.outcome.outOfScope ? 'out_of_scope' : result.outcome.understood ? result.outcome.kind : 'unanswered',
                 entryId: result.outcome.entryId,
                 topic: result.outcome.topic,
                 source: 'chat',

@@ -24,7 +24,8 @@ import { parseYaml } from './yaml-file.ts';
 export type LoadResult = { ok: true; content: Content; warnings: ContentProblem[] } | { ok: false; problems: ContentProblem[] };
 
 const FAQ_FILE = /^([a-z0-9][a-z0-9-]*)\.(fr|de|it)\.md$/;
-const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+/** The YAML front matter of an FAQ file, between its "---" lines. */
+export const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
 export type LoadOptions = {
   /**

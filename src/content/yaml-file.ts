@@ -1,5 +1,5 @@
 /** Parses YAML and checks it with a zod schema, reporting each problem at the line it is on. */
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { ContentProblem } from './types.ts';
 
@@ -60,4 +60,43 @@ function keyOrNode(doc: Document, path: (string | number)[]): unknown {
     if (pair && isNode(pair.key)) return pair.key;
   }
   return node;
+}
+
+/** Where a top-level list of a YAML text is, so an editor can be told the exact line to add an item. */
+export type ListPlace = {
+  /** The line of the list's key ("alternates:"). */
+  keyLine: number;
+  /** A new item goes on the line after this one (the last item's, or the key's for an empty list). */
+  after: number;
+  /** The items' indentation ("  " in "  - text"). */
+  indent: string;
+  /** Written as `[a, b]` on one line: an item is added inside the brackets, not as a line. */
+  inline: boolean;
+};
+
+/**
+ * The place of the list under `key` at the top of a YAML text, with the same line numbers as the problems
+ * above (`lineOffset` for front matter); undefined when the text does not parse or has no such key.
+ */
+export function placeOfList(source: string, key: string, lineOffset = 0): ListPlace | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length || !isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (!pair || !isNode(pair.key) || !pair.key.range) return undefined;
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  const keyLine = lineOf(pair.key.range[0]);
+  const value = pair.value;
+  // The value's end offset is just past its last character (a block scalar's takes its newline).
+  const endLine = (node: unknown, fallback: number) => (isNode(node) && node.range ? lineOf(Math.max(node.range[0], node.range[1] - 1)) : fallback);
+  // Not a list (a scalar such as `question:`): whatever goes after it goes after its last line.
+  if (!isSeq(value)) return { keyLine: keyLine + lineOffset, after: endLine(value, keyLine) + lineOffset, indent: '  ', inline: false };
+  if (value.flow) return { keyLine: keyLine + lineOffset, after: keyLine + lineOffset, indent: '', inline: true };
+  if (!value.items.length) return { keyLine: keyLine + lineOffset, after: keyLine + lineOffset, indent: '  ', inline: false };
+  const first = value.items[0];
+  const last = value.items[value.items.length - 1];
+  const firstLine = isNode(first) && first.range ? lineOf(first.range[0]) : keyLine + 1;
+  const lastLine = endLine(last, firstLine);
+  const indent = /^(\s*)-/.exec(source.split(/\r?\n/)[firstLine - 1] ?? '')?.[1] ?? '  ';
+  return { keyLine: keyLine + lineOffset, after: lastLine + lineOffset, indent, inline: false };
 }

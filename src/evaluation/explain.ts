@@ -5,11 +5,31 @@
  */
 import type { Lang } from '../content/types.ts';
 import type { Library } from '../library.ts';
-import { decide, type Decision } from '../understanding/decide.ts';
+import { decide, type Decision, type Understood } from '../understanding/decide.ts';
 import type { EvalCase } from './cases.ts';
 
 /** The reply kind a decision leads to, in the words of the case files. */
 const kindOf = (d: Decision): string => (d.kind === 'contact' || d.kind === 'advice' ? 'escalate' : d.kind === 'oos' ? 'clarify' : d.kind);
+
+/**
+ * One message as the assistant reads it: the language it is understood in (a message confidently in
+ * another of the three languages is read in its own, as the chat does), the decision and its explanation.
+ * Shared by `npm run eval -- --explain` and the editors' try page. Undefined for an unknown tenant.
+ */
+export function understandMessage(
+  library: Library,
+  tenant: string,
+  lang: Lang | undefined,
+  message: string,
+  /** `keepLang`: read in `lang` as given (the caller already chose the language the chat would use). */
+  options: { keepLang?: boolean } = {},
+): (Understood & { lang: Lang }) | undefined {
+  const model = library.understanding.tenants.get(tenant);
+  if (!model) return undefined;
+  const detected = options.keepLang && lang ? undefined : library.search.detectLanguage(message);
+  const read: Lang = (detected?.confident ? detected.lang : undefined) ?? lang ?? detected?.lang ?? 'fr';
+  return { ...decide(library.understanding, model, read, message), lang: read };
+}
 
 const expected = (c: EvalCase, got: string) =>
   c.kind === 'any' ? ['answer', 'flow', 'escalate'].includes(got) : c.kind === 'oos' ? got !== 'answer' && got !== 'flow' : c.kind === got;
@@ -18,14 +38,12 @@ export function explainCases(library: Library, cases: EvalCase[], options: { onl
   const lines: string[] = [];
   const confusion = new Map<string, Map<string, number>>();
   for (const c of cases) {
-    const model = library.understanding.tenants.get(c.tenant);
-    if (!model) {
+    const understood = understandMessage(library, c.tenant, c.lang, c.q);
+    if (!understood) {
       lines.push(`? [${c.tenant}] unknown tenant: "${c.q}"`);
       continue;
     }
-    const detected = library.search.detectLanguage(c.q);
-    const lang: Lang = (detected?.confident ? detected.lang : undefined) ?? c.lang ?? detected?.lang ?? 'fr';
-    const { decision, explanation } = decide(library.understanding, model, lang, c.q);
+    const { decision, explanation, lang } = understood;
     const got = kindOf(decision);
     const row = confusion.get(c.kind) ?? new Map<string, number>();
     row.set(got, (row.get(got) ?? 0) + 1);

@@ -33,8 +33,11 @@ export type InsightsReport = {
   tenant: string;
   since: string;
   until: string;
-  totals: { questions: number; unanswered: number; escalated: number; votes: number; notHelpful: number };
+  totals: { questions: number; unanswered: number; outOfScope: number; escalated: number; votes: number; notHelpful: number };
+  /** Not understood, or only guessed at: the content gaps. */
   unanswered: UnansweredQuestion[];
+  /** Politely refused as not a subject of ours: kept apart, since they are no content gap. */
+  outOfScope: UnansweredQuestion[];
   leastHelpful: EntryHelpfulness[];
   escalation: TopicEscalation[];
 };
@@ -72,29 +75,9 @@ export function buildReport(questions: QuestionLog[], feedback: Feedback[], opti
   const qs = questions.filter(inRange);
   const fb = feedback.filter(inRange);
 
-  // ---- unanswered and clarified questions, grouped by wording -----------------------------
-  const groups = new Map<string, { wordings: Map<string, number>; lang: string; count: number; clarified: number; sources: Set<'chat' | 'search'>; lastAt: string }>();
-  for (const q of qs) {
-    if (q.outcome !== 'unanswered' && q.outcome !== 'clarify') continue;
-    const key = `${q.lang}|${groupKey(q.question)}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { wordings: new Map(), lang: q.lang, count: 0, clarified: 0, sources: new Set(), lastAt: q.at }));
-    g.count++;
-    if (q.outcome === 'clarify') g.clarified++;
-    g.sources.add(q.source);
-    g.wordings.set(q.question, (g.wordings.get(q.question) ?? 0) + 1);
-    if (q.at > g.lastAt) g.lastAt = q.at;
-  }
-  const unanswered = [...groups.values()]
-    .map((g) => ({
-      question: [...g.wordings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0],
-      lang: g.lang,
-      count: g.count,
-      clarified: g.clarified,
-      sources: [...g.sources].sort(),
-      lastAt: g.lastAt,
-    }))
-    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt) || a.question.localeCompare(b.question));
+  // ---- unanswered and clarified questions, and out-of-scope refusals, grouped by wording ------
+  const unanswered = byWording(qs.filter((q) => q.outcome === 'unanswered' || q.outcome === 'clarify'));
+  const outOfScope = byWording(qs.filter((q) => q.outcome === 'out_of_scope'));
 
   // ---- helpfulness per entry ------------------------------------------------------------------
   // "Not helpful" is stored when pressed; the reason, when the visitor gives it, as a second row.
@@ -145,14 +128,41 @@ export function buildReport(questions: QuestionLog[], feedback: Feedback[], opti
     totals: {
       questions: qs.length,
       unanswered: unanswered.reduce((n, u) => n + u.count, 0),
+      outOfScope: outOfScope.reduce((n, u) => n + u.count, 0),
       escalated: qs.filter((q) => q.outcome === 'escalate').length,
       votes: entries.reduce((n, e) => n + e.helpful + e.notHelpful, 0),
       notHelpful: entries.reduce((n, e) => n + e.notHelpful, 0),
     },
     unanswered: unanswered.slice(0, top),
+    outOfScope: outOfScope.slice(0, top),
     leastHelpful: leastHelpful.slice(0, top),
     escalation: escalation.slice(0, top),
   };
+}
+
+/** Questions grouped case- and accent-insensitively, most asked first. */
+function byWording(qs: QuestionLog[]): UnansweredQuestion[] {
+  const groups = new Map<string, { wordings: Map<string, number>; lang: string; count: number; clarified: number; sources: Set<'chat' | 'search'>; lastAt: string }>();
+  for (const q of qs) {
+    const key = `${q.lang}|${groupKey(q.question)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { wordings: new Map(), lang: q.lang, count: 0, clarified: 0, sources: new Set(), lastAt: q.at }));
+    g.count++;
+    if (q.outcome === 'clarify') g.clarified++;
+    g.sources.add(q.source);
+    g.wordings.set(q.question, (g.wordings.get(q.question) ?? 0) + 1);
+    if (q.at > g.lastAt) g.lastAt = q.at;
+  }
+  return [...groups.values()]
+    .map((g) => ({
+      question: [...g.wordings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0],
+      lang: g.lang,
+      count: g.count,
+      clarified: g.clarified,
+      sources: [...g.sources].sort(),
+      lastAt: g.lastAt,
+    }))
+    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt) || a.question.localeCompare(b.question));
 }
 
 // ---- periods ----------------------------------------------------------------------------------
@@ -183,7 +193,7 @@ export function formatReport(r: InsightsReport): string {
   const out: string[] = [];
   out.push(`Insights for ${r.tenant}, ${r.since.slice(0, 10)} to ${r.until.slice(0, 10)}`);
   out.push(
-    `${r.totals.questions} questions logged, ${r.totals.unanswered} unanswered or clarified, ${r.totals.escalated} escalated; ` +
+    `${r.totals.questions} questions logged, ${r.totals.unanswered} unanswered or clarified, ${r.totals.outOfScope} refused as out of scope, ${r.totals.escalated} escalated; ` +
       `${r.totals.votes} feedback votes, ${r.totals.notHelpful} not helpful`,
   );
   out.push('', 'Top unanswered questions');
@@ -192,6 +202,9 @@ export function formatReport(r: InsightsReport): string {
     const how = u.clarified ? `, ${u.clarified} clarified` : '';
     out.push(`  ${String(u.count).padStart(4)}  [${u.lang}] ${u.question}  (${u.sources.join('+')}${how})`);
   }
+  out.push('', 'Refused as out of scope (no content gap)');
+  if (!r.outOfScope.length) out.push('  (none)');
+  for (const u of r.outOfScope) out.push(`  ${String(u.count).padStart(4)}  [${u.lang}] ${u.question}`);
   out.push('', 'Least helpful entries');
   if (!r.leastHelpful.length) out.push('  (none)');
   for (const e of r.leastHelpful) {
@@ -209,12 +222,13 @@ export function formatReport(r: InsightsReport): string {
 const CSV_HEADER = ['section', 'tenant', 'lang', 'item', 'title', 'count', 'helpful', 'not_helpful', 'not_related', 'did_not_answer', 'escalated', 'rate'];
 
 /**
- * One CSV for the three lists (a `section` column tells them apart). Visitors' words may start with
+ * One CSV for the four lists (a `section` column tells them apart). Visitors' words may start with
  * "=", "+", "-" or "@": those cells are prefixed with an apostrophe so a spreadsheet never runs them.
  */
 export function reportCsv(r: InsightsReport): string {
   const rows: (string | number)[][] = [CSV_HEADER];
   for (const u of r.unanswered) rows.push(['unanswered', r.tenant, u.lang, u.question, '', u.count, '', '', '', '', '', '']);
+  for (const u of r.outOfScope) rows.push(['out_of_scope', r.tenant, u.lang, u.question, '', u.count, '', '', '', '', '', '']);
   for (const e of r.leastHelpful) {
     rows.push(['least_helpful', r.tenant, '', e.entryId, e.title ?? '', e.helpful + e.notHelpful, e.helpful, e.notHelpful, e.notRelated, e.didNotAnswer, '', e.helpfulRate.toFixed(3)]);
   }

@@ -45,7 +45,8 @@ export type QuestionLog = {
   lang: Lang;
   /** The question with personal data removed. */
   question: string;
-  outcome: 'answer' | 'clarify' | 'escalate' | 'flow' | 'smalltalk' | 'unanswered';
+  /** `out_of_scope`: politely refused, not a subject of ours; `unanswered`: not understood (a content gap). */
+  outcome: 'answer' | 'clarify' | 'escalate' | 'flow' | 'smalltalk' | 'out_of_scope' | 'unanswered';
   entryId: string | null;
   topic: string | null;
   source: 'chat' | 'search';

@@ -1,7 +1,7 @@
 /**
  * The editors' pages behind EDITOR_TOKEN: content status (which version serves, why the last change did
- * not load, what content:check says of the files now) and insights (unanswered questions, least helpful
- * entries, escalation per topic, as a page and as CSV). Without a configured token they do not exist.
+ * not load, what content:check says of the files now), insights (editor-insights.ts) and the try page
+ * (editor-try.ts), in the editor's language (editor-view.ts). Without a configured token they do not exist.
  *
  * People sign in with a form that trades the token for a session cookie (HttpOnly, SameSite=Strict,
  * Secure behind HTTPS); scripts send `Authorization: Bearer <token>`. The token never goes into a URL,
@@ -12,13 +12,15 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
-import { checkContent, type CheckedFlow } from '../content/check.ts';
+import { checkContent } from '../content/check.ts';
 import { formatProblem, LANGS } from '../content/types.ts';
-import { buildReport, parseSince, reportCsv } from '../insights/report.ts';
-import { groupSuggestions } from '../insights/suggested-alternates.ts';
+import type { ActionService } from '../actions/service.ts';
+import type { FlowDef } from '../chat/flow-types.ts';
 import type { Store } from '../store/types.ts';
-import { eta } from './view.ts';
 import type { Env, WebDeps } from './context.ts';
+import { editorInsights } from './editor-insights.ts';
+import { editorTry } from './editor-try.ts';
+import { rememberEditorLang, renderEditor, type EditorStatus } from './editor-view.ts';
 import { notFound } from './pages.ts';
 
 export type EditorOptions = {
@@ -26,20 +28,14 @@ export type EditorOptions = {
   token: string | undefined;
   contentDir: string;
   localesDir: string;
-  /** The product's flows, for the triggers and flow texts check. */
-  flows: ReadonlyMap<string, CheckedFlow>;
+  /** The product's flows, for the triggers and flow texts check, and the try page's replies. */
+  flows: ReadonlyMap<string, FlowDef>;
   /** Whether saved changes are picked up by the running server. */
   watching: boolean;
   retentionDays: number;
 };
 
-export type EditorDeps = WebDeps & { store: Store; editor?: EditorOptions | undefined };
-
-
-const PERIODS = ['7d', '30d', '90d', '365d'];
-const DEFAULT_PERIOD = '30d';
-/** What a period may be made of (30d, 2w, 2025-01-31, 2025-01-31T08:00Z); it also names the CSV file. */
-const PERIOD_CHARS = /^[0-9A-Za-z:.-]{1,40}$/;
+export type EditorDeps = WebDeps & { store: Store; actions: ActionService; editor?: EditorOptions | undefined };
 
 /** The session cookie: scoped to the editor pages, signed with a key derived from EDITOR_TOKEN. */
 export const SESSION_COOKIE = 'editor_session';
@@ -63,11 +59,7 @@ const safeNext = (next: unknown) => (typeof next === 'string' && /^\/editor\/[A-
 export function editorPages(deps: EditorDeps) {
   const app = new Hono<Env>();
 
-  const render = (c: Context<Env>, view: string, data: Record<string, unknown>, status: 200 | 400 | 401 | 404 = 200) => {
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Robots-Tag', 'noindex, nofollow');
-    return c.html(eta.render(`editor/${view}`, data), status);
-  };
+  const render = (c: Context<Env>, view: string, data: Record<string, unknown>, status: EditorStatus = 200) => renderEditor(c, deps, view, data, status);
 
   /** Signed in by a valid session cookie, or a script's Authorization header. */
   const signedIn = async (c: Context<Env>, token: string) => {
@@ -77,8 +69,7 @@ export function editorPages(deps: EditorDeps) {
     return typeof session === 'string' && /^\d+$/.test(session) && Number(session) * 1000 > deps.clock().getTime();
   };
 
-  const signInPage = (c: Context<Env>, next: string, message?: string) =>
-    render(c, 'sign-in', { title: 'Sign in', next, ...(message ? { message } : {}) }, 401);
+  const signInPage = (c: Context<Env>, next: string, wrongToken = false) => render(c, 'sign-in', { next, wrongToken }, 401);
 
   app.use(
     '*',
@@ -87,6 +78,7 @@ export function editorPages(deps: EditorDeps) {
       await next();
     }),
   );
+  app.use('*', rememberEditorLang);
   // The sign-in and sign-out forms are checked against cross-site posts like every other form.
   app.use('/sign-in', csrf());
   app.use('/sign-out', csrf());
@@ -96,7 +88,7 @@ export function editorPages(deps: EditorDeps) {
     const form = await c.req.parseBody();
     const next = safeNext(form.next);
     const given = typeof form.token === 'string' ? form.token.trim() : '';
-    if (!given || !sameToken(given, token)) return signInPage(c, next, 'That is not the editor token. Try again.');
+    if (!given || !sameToken(given, token)) return signInPage(c, next, true);
     const expires = Math.floor(deps.clock().getTime() / 1000) + SESSION_SECONDS;
     await setSignedCookie(c, SESSION_COOKIE, String(expires), sessionKey(token), {
       path: '/editor',
@@ -115,7 +107,7 @@ export function editorPages(deps: EditorDeps) {
     return c.redirect('/editor/sign-in', 303);
   });
 
-  app.get('/sign-in', (c) => render(c, 'sign-in', { title: 'Sign in', next: safeNext(c.req.query('next')) }));
+  app.get('/sign-in', (c) => render(c, 'sign-in', { next: safeNext(c.req.query('next')), wrongToken: false }));
 
   app.use(
     '*',
@@ -124,6 +116,7 @@ export function editorPages(deps: EditorDeps) {
         // A token in the address is not taken: it would stay in history and logs. Drop it from `next` too.
         const url = new URL(c.req.url);
         url.searchParams.delete('token');
+        url.searchParams.delete('ui');
         return signInPage(c, safeNext(`${url.pathname}${url.search}`));
       }
       await next();
@@ -139,7 +132,6 @@ export function editorPages(deps: EditorDeps) {
       counts: LANGS.map((l) => `${l} ${tc.entries[l].length}`).join(', '),
     }));
     return render(c, 'status', {
-      title: 'Content status',
       signedIn: true,
       version: library.content.version,
       loadedAt: library.loadedAt,
@@ -152,41 +144,8 @@ export function editorPages(deps: EditorDeps) {
     });
   });
 
-  /** Tenant and period of an insights request, or the page that says what is wrong. */
-  const reportOf = async (c: Context<Env>) => {
-    const library = deps.library();
-    const tenant = c.req.query('tenant') || deps.defaultTenant;
-    const period = c.req.query('since') || DEFAULT_PERIOD;
-    const now = deps.clock();
-    const since = PERIOD_CHARS.test(period) ? parseSince(period, now) : undefined;
-    if (!library.content.tenants.has(tenant)) return { error: `There is no tenant "${tenant}".` } as const;
-    if (!since) return { error: `"${period}" is not a period: write 30d (days), 12h, 2w or a date like 2025-01-31.` } as const;
-    const questions = await deps.store.questions(tenant, since.toISOString());
-    const feedback = await deps.store.feedback(tenant, since.toISOString());
-    const tc = library.content.tenants.get(tenant)!;
-    const lang = tc.tenant.defaultLanguage;
-    const titleOf = (id: string) => tc.entries[lang].find((e) => e.id === id)?.question;
-    const suggestions = groupSuggestions(await deps.store.suggestions(tenant), tc);
-    return { tenant, period, report: buildReport(questions, feedback, { tenant, since, until: now, titleOf }), suggestions } as const;
-  };
-
-  app.get('/insights', async (c) => {
-    const x = await reportOf(c);
-    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
-    const tenants = [...deps.library().content.tenants.keys()];
-    const periods = PERIODS.includes(x.period) ? PERIODS : [x.period, ...PERIODS];
-    const csvUrl = `/editor/insights.csv?${new URLSearchParams({ tenant: x.tenant, since: x.period })}`;
-    return render(c, 'insights', { title: `Insights ${x.tenant}`, signedIn: true, tenants, periods, tenant: x.tenant, period: x.period, report: x.report, suggestions: x.suggestions, csvUrl });
-  });
-
-  app.get('/insights.csv', async (c) => {
-    const x = await reportOf(c);
-    if ('error' in x) return render(c, 'denied', { title: 'Insights', message: x.error, signedIn: true }, 400);
-    c.header('Cache-Control', 'no-store');
-    // Both parts were checked above (a known tenant, a period of PERIOD_CHARS): nothing can break the header.
-    c.header('Content-Disposition', `attachment; filename="insights-${x.tenant}-${x.period}.csv"`);
-    return c.body(reportCsv(x.report), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  });
+  app.route('/', editorInsights(deps));
+  app.route('/', editorTry(deps));
 
   return app;
 }

@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('editor sign-in in the browser', { timeout: 60_000
   });
 
   it('signs in with the form, browses the pages by cookie, and signs out', async () => {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await browser.newContext({ bypassCSP: true, locale: 'fr-CH' });
     const page = await context.newPage();
     const visited: string[] = [];
     page.on('request', (r) => visited.push(r.url()));
@@ -30,21 +30,21 @@ describe.skipIf(!hasChromium)('editor sign-in in the browser', { timeout: 60_000
     const first = await page.goto(`${assistant.origin}/editor/insights?tenant=kpt`);
     expect(first?.status()).toBe(401);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByLabel('Editor token').fill(TOKEN);
-    await Promise.all([page.waitForURL(`${assistant.origin}/editor/insights?tenant=kpt`), page.getByRole('button', { name: 'Sign in' }).click()]);
-    expect(await page.locator('h1').textContent()).toBe('Insights: kpt');
+    await page.getByLabel('Jeton de rédaction').fill(TOKEN);
+    await Promise.all([page.waitForURL(`${assistant.origin}/editor/insights?tenant=kpt`), page.getByRole('button', { name: 'Se connecter' }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('Analyses\u00a0: kpt');
 
     // The session is not readable by scripts, and no address ever carried the token.
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: 'editor_session', httpOnly: true, sameSite: 'Strict', path: '/editor' });
-    await Promise.all([page.waitForURL(`${assistant.origin}/editor/status`), page.getByRole('link', { name: 'Status' }).click()]);
-    expect(await page.locator('h1').textContent()).toBe('Content status');
-    await Promise.all([page.waitForURL(/\/editor\/insights\?tenant=/), page.locator('main').getByRole('link', { name: 'insights' }).first().click()]);
+    await Promise.all([page.waitForURL(`${assistant.origin}/editor/status`), page.getByRole('link', { name: 'État', exact: true }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('État du contenu');
+    await Promise.all([page.waitForURL(/\/editor\/insights\?tenant=/), page.locator('main').getByRole('link', { name: 'analyses' }).first().click()]);
     for (const url of visited) expect(url).not.toContain(encodeURIComponent(TOKEN).slice(0, 10));
     expect(await page.content()).not.toContain(TOKEN);
 
-    await Promise.all([page.waitForURL(`${assistant.origin}/editor/sign-in`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await Promise.all([page.waitForURL(`${assistant.origin}/editor/sign-in`), page.getByRole('button', { name: 'Se déconnecter' }).click()]);
     expect((await page.goto(`${assistant.origin}/editor/status`))?.status()).toBe(401);
     await context.close();
   });

@@ -105,8 +105,8 @@ describe('live reload of content/ and locales/', () => {
     expect(warning?.msg).toMatch(/keeps serving:\n.*login-code-card\.fr\.md:\d+: YAML/);
 
     // The editor status page says it too.
-    const status = await (await composed.app.request('/editor/status', { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-    expect(status).toContain('The last change could not be loaded');
+    const status = await (await composed.app.request('/editor/status', { headers: { authorization: `Bearer ${TOKEN}`, 'accept-language': 'de-CH' } })).text();
+    expect(status).toContain('Die letzte Änderung konnte nicht geladen werden');
     expect(status).toMatch(/login-code-card\.fr\.md:\d+: YAML/);
   });
 

@@ -7,8 +7,8 @@ import { buildApp, escapeHtml, ROOT, type TestApp } from '../helpers/app.ts';
 
 const TOKEN = 'correct horse battery staple';
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
-/** How scripts sign in: the token in a header, never in the address. */
-const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } };
+/** How scripts sign in: the token in a header, never in the address (the pages in French here). */
+const AUTH = { headers: { authorization: `Bearer ${TOKEN}`, 'accept-language': 'fr-CH, fr;q=0.9' } };
 
 describe('editor pages without EDITOR_TOKEN', () => {
   let app: TestApp;
@@ -69,12 +69,12 @@ describe('editor pages with EDITOR_TOKEN', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     const library = app.library();
-    expect(html).toContain(`Serving content version <strong>${library.content.version}</strong>, loaded ${library.loadedAt}.`);
-    expect(html).toContain('Live reload is off');
-    expect(html).toMatch(/<strong>kpt<\/strong>: entries fr \d+, de \d+, it \d+/);
-    expect(html).toContain('The last change loaded without problems.');
-    expect(html).toContain('No problems.');
-    expect(html).toContain('kept 90 days');
+    expect(html).toContain(`Version du contenu en service\u00a0: ${library.content.version}, chargée le `);
+    expect(html).toContain('Le rechargement automatique est désactivé');
+    expect(html).toMatch(/<strong>kpt<\/strong>\u00a0: entrées fr \d+, de \d+, it \d+/);
+    expect(html).toContain('La dernière modification a été chargée sans problème.');
+    expect(html).toContain('Aucun problème.');
+    expect(html).toContain('conservés 90\u00a0jours');
   });
 
   it('accepts the token as a Bearer header too', async () => {
@@ -88,7 +88,7 @@ describe('editor pages with EDITOR_TOKEN', () => {
     try {
       writeFileSync(file, `${good.trimEnd()}\n\nRufen Sie uns an: 0800815416.\n`);
       const html = await (await app.app.request('/editor/status', AUTH)).text();
-      expect(html).toContain('1 error');
+      expect(html).toContain('<h3>1 erreur</h3>');
       expect(html).toMatch(/login-code-card\.de\.md:\d+: phone number &quot;0800815416&quot; should be written like/);
       expect((await app.app.request('/kpt/de/faq/login-code-card')).status).toBe(200);
     } finally {
@@ -100,28 +100,38 @@ describe('editor pages with EDITOR_TOKEN', () => {
     const res = await app.app.request(`/editor/insights${q({ tenant: 'kpt', since: '30d' })}`, AUTH);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('<h1>Insights: kpt</h1>');
-    expect(html).toContain('2 questions logged,\n1 unanswered or clarified, 1 escalated;\n1 feedback votes, 1 not helpful.');
-    expect(html).toContain(`<td>1</td><td>fr</td><td>${escapeHtml('quel temps fera-t-il demain à Berne ?')}</td>`);
-    expect(html).toMatch(/<code>login-code-card<\/code><br>.+<\/td><td>0<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>0%<\/td>/);
-    expect(html).toContain('<tr><td>(no topic)</td><td>2</td><td>1</td><td>50%</td></tr>');
+    expect(html).toContain('<h1>Analyses\u00a0: kpt</h1>');
+    const figures = (html.match(/<dt>[^<]*<\/dt><dd>[^<]*<\/dd>/g) ?? []).map((x) => x.replace(/<\/?d[td]>/g, '|'));
+    expect(figures).toEqual([
+      '|Questions enregistrées||2|',
+      '|Sans réponse ou avec «\u202fVouliez-vous dire\u202f»||0|',
+      '|Refusées hors sujet||1|',
+      '|Transmises à une personne||1|',
+      '|Avis||1|',
+      '|dont «\u202fpas utile\u202f»||1|',
+    ]);
+    // The weather is no subject of ours: listed with the refusals, not with the content gaps.
+    const oos = html.slice(html.indexOf('id="out-of-scope"'), html.indexOf('id="suggestions"'));
+    expect(oos).toContain(`<span lang="fr">${escapeHtml('quel temps fera-t-il demain à Berne ?')}</span>`);
+    expect(html).toMatch(/<code>login-code-card<\/code><br>.+<\/td><td>0<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>0\u202f%<\/td>/);
+    expect(html).toContain('<tr><td>(sans thème)</td><td>2</td><td>1</td><td>50\u202f%</td></tr>');
     expect(html).toContain('href="/editor/insights.csv?tenant=kpt&amp;since=30d"');
     expect(html).not.toContain('token=');
   });
 
   it('shows the default tenant and 30 days when none are given', async () => {
     const html = await (await app.app.request('/editor/insights', AUTH)).text();
-    expect(html).toContain('<h1>Insights: atupri</h1>');
+    expect(html).toContain('<h1>Analyses\u00a0: atupri</h1>');
     expect(html).toContain('<option value="30d" selected>');
   });
 
   it('refuses an unknown tenant or period with a page that says why', async () => {
     const tenant = await app.app.request(`/editor/insights${q({ tenant: 'acme' })}`, AUTH);
     expect(tenant.status).toBe(400);
-    expect(await tenant.text()).toContain('There is no tenant &quot;acme&quot;.');
+    expect(await tenant.text()).toContain('Il n&#39;y a pas d&#39;assureur «\u202facme\u202f».');
     const since = await app.app.request(`/editor/insights.csv${q({ tenant: 'kpt', since: 'lately' })}`, AUTH);
     expect(since.status).toBe(400);
-    expect(await since.text()).toContain('is not a period');
+    expect(await since.text()).toContain('n&#39;est pas une période');
   });
 
   it('exports the same report as CSV', async () => {
@@ -131,7 +141,7 @@ describe('editor pages with EDITOR_TOKEN', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="insights-kpt-7d.csv"');
     const lines = (await res.text()).split('\r\n');
     expect(lines[0]).toBe('section,tenant,lang,item,title,count,helpful,not_helpful,not_related,did_not_answer,escalated,rate');
-    expect(lines).toContain('unanswered,kpt,fr,quel temps fera-t-il demain à Berne ?,,1,,,,,,');
+    expect(lines).toContain('out_of_scope,kpt,fr,quel temps fera-t-il demain à Berne ?,,1,,,,,,');
     expect(lines).toContain('escalation,kpt,,(no topic),,2,,,,,1,0.500');
   });
 });
@@ -146,7 +156,7 @@ describe('editor sign-in', () => {
   const signIn = (token: string, init: { origin?: string; next?: string; url?: string } = {}) =>
     app.app.request(init.url ?? 'http://localhost/editor/sign-in', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: init.origin ?? 'http://localhost' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: init.origin ?? 'http://localhost', 'accept-language': 'fr-CH' },
       body: new URLSearchParams({ token, next: init.next ?? '/editor/insights?tenant=kpt' }).toString(),
     });
   const cookieOf = (res: Response) => res.headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -162,10 +172,10 @@ describe('editor sign-in', () => {
     expect(cookie).toContain('Path=/editor');
     expect(cookie).not.toContain('Secure');
     expect(cookie).not.toContain(TOKEN);
-    const page = await app.app.request('/editor/insights?tenant=kpt', { headers: { cookie: cookieOf(res) } });
+    const page = await app.app.request('/editor/insights?tenant=kpt', { headers: { cookie: cookieOf(res), 'accept-language': 'de-CH' } });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('<h1>Insights: kpt</h1>');
+    expect(html).toContain('<h1>Auswertungen: kpt</h1>');
     // No link or form on the page carries the token.
     expect(html).not.toContain('token=');
     expect(html).not.toContain('name="token"');
@@ -181,7 +191,7 @@ describe('editor sign-in', () => {
     const wrong = await signIn('guess');
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
-    expect(await wrong.text()).toContain('That is not the editor token.');
+    expect(await wrong.text()).toContain('Ce n&#39;est pas le jeton de rédaction.');
     const forged = await app.app.request('/editor/status', { headers: { cookie: 'editor_session=99999999999.AAAA' } });
     expect(forged.status).toBe(401);
     // A signature is over the expiry: changing it breaks the signature.

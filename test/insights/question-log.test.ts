@@ -32,7 +32,7 @@ describe('question log: personal data is removed before storage', () => {
     const rows = await logged('atupri');
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    expect(row).toMatchObject({ tenant: 'atupri', lang: 'fr', outcome: 'unanswered', source: 'chat', entryId: null });
+    expect(row).toMatchObject({ tenant: 'atupri', lang: 'fr', outcome: 'out_of_scope', source: 'chat', entryId: null });
     expect(row.question).toBe("Je m'appelle [name], mon e-mail est [email] et mon natel [phone], contrat [contract] : quel temps fera-t-il demain à Berne ?");
     for (const secret of ['Anna', 'Muster', 'anna.muster', 'example.ch', '079', '123 45 67', 'KPT12345678', '12345678']) {
       expect(row.question).not.toContain(secret);

@@ -85,21 +85,20 @@ afterAll(() => app?.dispose());
 
 describe('buildReport on a test conversation log', () => {
   it('counts the questions, the unanswered ones, the escalations and the votes', () => {
-    expect(report.totals).toEqual({ questions: 9, unanswered: 5, escalated: 1, votes: 7, notHelpful: 4 });
+    expect(report.totals).toEqual({ questions: 9, unanswered: 1, outOfScope: 4, escalated: 1, votes: 7, notHelpful: 4 });
   });
 
   it('lists the top unanswered questions, grouped across case and punctuation, most asked first', () => {
     expect(report.unanswered.map(({ question, lang, count, sources }) => ({ question, lang, count, sources }))).toEqual([
-      { question: 'Quel temps fera-t-il demain à Berne ?', lang: 'fr', count: 3, sources: ['chat'] },
-      expect.objectContaining({ count: 1 }),
-      expect.objectContaining({ count: 1 }),
+      { question: 'xylophone zébré', lang: 'fr', count: 1, sources: ['search'] },
     ]);
-    expect(report.unanswered.slice(1).map((u) => [u.question, u.sources])).toEqual(
-      expect.arrayContaining([
-        ['recette de fondue moitié-moitié', ['chat']],
-        ['xylophone zébré', ['search']],
-      ]),
-    );
+  });
+
+  it('keeps the questions refused as out of scope apart: they are no content gap', () => {
+    expect(report.outOfScope.map(({ question, lang, count, sources }) => ({ question, lang, count, sources }))).toEqual([
+      { question: 'Quel temps fera-t-il demain à Berne ?', lang: 'fr', count: 3, sources: ['chat'] },
+      { question: 'recette de fondue moitié-moitié', lang: 'fr', count: 1, sources: ['chat'] },
+    ]);
   });
 
   it('lists the least helpful entries with their reasons, chat and help page together', () => {
@@ -125,8 +124,9 @@ describe('buildReport on a test conversation log', () => {
 
   it('prints the figures as text', () => {
     const text = formatReport(report);
-    expect(text).toContain('9 questions logged, 5 unanswered or clarified, 1 escalated; 7 feedback votes, 4 not helpful');
-    expect(text).toContain('     3  [fr] Quel temps fera-t-il demain à Berne ?  (chat)');
+    expect(text).toContain('9 questions logged, 1 unanswered or clarified, 4 refused as out of scope, 1 escalated; 7 feedback votes, 4 not helpful');
+    expect(text).toContain('     1  [fr] xylophone zébré  (search)');
+    expect(text).toContain('Refused as out of scope (no content gap)\n     3  [fr] Quel temps fera-t-il demain à Berne ?\n');
     expect(text).toContain(`   25% helpful  login-code-card "Qu'est-ce qu'une carte de code\u202f?": 1 helpful, 3 not helpful (1 not related, 1 did not answer)`);
     expect(text).toContain('  16.7%  (no topic): 1 of 6 questions');
   });
@@ -134,10 +134,11 @@ describe('buildReport on a test conversation log', () => {
   it('exports CSV, neutralising cells a spreadsheet would run as formulas', () => {
     const csv = reportCsv(report).split('\r\n');
     expect(csv[0]).toBe('section,tenant,lang,item,title,count,helpful,not_helpful,not_related,did_not_answer,escalated,rate');
-    expect(csv).toContain('unanswered,kpt,fr,Quel temps fera-t-il demain à Berne ?,,3,,,,,,');
+    expect(csv).toContain('unanswered,kpt,fr,xylophone zébré,,1,,,,,,');
+    expect(csv).toContain('out_of_scope,kpt,fr,Quel temps fera-t-il demain à Berne ?,,3,,,,,,');
     expect(csv).toContain("least_helpful,kpt,,login-code-card,Qu'est-ce qu'une carte de code\u202f?,4,1,3,1,1,,0.250");
     expect(csv).toContain('escalation,kpt,,(no topic),,6,,,,,1,0.167');
-    const evil = reportCsv({ ...report, unanswered: [{ question: '=HYPERLINK("https://evil.example")', lang: 'fr', count: 1, clarified: 0, sources: ['chat'], lastAt: report.until }], leastHelpful: [], escalation: [] });
+    const evil = reportCsv({ ...report, outOfScope: [], unanswered: [{ question: '=HYPERLINK("https://evil.example")', lang: 'fr', count: 1, clarified: 0, sources: ['chat'], lastAt: report.until }], leastHelpful: [], escalation: [] });
     expect(evil.split('\r\n')[1]).toBe(`unanswered,kpt,fr,"'=HYPERLINK(""https://evil.example"")",,1,,,,,,`);
   });
 });
@@ -155,9 +156,9 @@ describe('npm run report', () => {
       expect(run.status).toBe(0);
       const out = run.stdout;
       expect(out).toMatch(/^Insights for kpt, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\n/);
-      expect(out).toContain('9 questions logged, 5 unanswered or clarified, 1 escalated; 7 feedback votes, 4 not helpful');
-      expect(out).toContain('Top unanswered questions\n     3  [fr] Quel temps fera-t-il demain à Berne ?  (chat)');
-      expect(out).toContain('1  [fr] xylophone zébré  (search)');
+      expect(out).toContain('9 questions logged, 1 unanswered or clarified, 4 refused as out of scope, 1 escalated; 7 feedback votes, 4 not helpful');
+      expect(out).toContain('Top unanswered questions\n     1  [fr] xylophone zébré  (search)');
+      expect(out).toContain('Refused as out of scope (no content gap)\n     3  [fr] Quel temps fera-t-il demain à Berne ?');
       expect(out).toMatch(/Least helpful entries\n {5}25% helpful {2}login-code-card ".+": 1 helpful, 3 not helpful \(1 not related, 1 did not answer\)\n {3}66\.7% helpful {2}documents-find/);
       expect(out).toContain('Escalation rate per topic\n   16.7%  (no topic): 1 of 6 questions');
 

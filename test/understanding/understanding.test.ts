@@ -147,9 +147,11 @@ describe('learning from visitors, with editors in control', () => {
     expect(mine?.phrasing).toBeDefined();
     expect(mine!.phrasing).not.toContain('Hans Meier');
 
-    const page = await app.request('/editor/insights?tenant=atupri', { headers: { authorization: `Bearer ${EDITOR_TOKEN}` } });
+    const page = await app.request('/editor/insights?tenant=atupri', { headers: { authorization: `Bearer ${EDITOR_TOKEN}`, 'accept-language': 'fr-CH' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Suggested phrasings');
+    const html = await page.text();
+    expect(html).toContain('Formulations proposées');
+    expect(html).toContain(`${pick!.slice(4)}.fr.md</code><br>après la ligne `);
 
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/suggestions.ts', '--tenant', 'atupri'], {
       cwd: ROOT,
