@@ -14,6 +14,7 @@ import { FLOWS } from './flows/index.ts';
 import { startRetention } from './insights/retention.ts';
 import { createSearchLog } from './insights/search-log.ts';
 import { loadLibrary, type Library } from './library.ts';
+import { scopedLogger } from './log-scope.ts';
 import { createLogger } from './logging.ts';
 import { createMetrics, timedStore, type Metrics } from './metrics.ts';
 import { tryOpenSqliteStore } from './store/sqlite.ts';
@@ -35,7 +36,8 @@ export type ComposeResult = { ok: true; composed: Composed } | { ok: false; erro
 export type Overrides = { clock?: () => Date; logger?: Logger; backend?: ActionBackend };
 
 export function compose(config: Config, overrides: Overrides = {}): ComposeResult {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  // Lines written while a request runs go through its child logger, with its request id.
+  const logger = scopedLogger(overrides.logger ?? createLogger({ level: config.logLevel }));
   const clock = overrides.clock ?? (() => new Date());
   const metrics = createMetrics();
   const started = performance.now();
