@@ -73,7 +73,7 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   return { tenants, actOrFact: buildActOrFact(content), about, version: content.version };
 }
 
-function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
+export function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
   const tc = content.tenants.get(tenantId)!;
   const indexes = search.indexes(tenantId)!;
   const offered = (flow: string) => flows.has(flow) && offers(tc.tenant, flow);
@@ -171,7 +171,7 @@ function buildTenantModel(content: Content, search: SearchService, flows: Readon
  * examples, on every flow trigger (wishes to act), and on both kinds joined to a trigger, so that the
  * subject's words weigh on neither side and only the way of asking decides.
  */
-function buildActOrFact(content: Content): SoftmaxModel {
+export function buildActOrFact(content: Content): SoftmaxModel {
   const rand = random(99);
   const examples: TrainingExample[] = [];
   const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
