@@ -115,6 +115,7 @@ function wire(config: Config, overrides: Overrides, metrics: Metrics, initial: L
     try {
       next = await builder.build();
     } catch (err) {
+      if (closed) return { ok: false as const, errors: ['the application is closing'] };
       // A bug (a worker that died), not the editors' files: the content serving stays, the next change tries again.
       metrics.contentReloadFailed();
       logger.error({ err, contentVersion: library.content.version }, 'content reload failed');
@@ -184,7 +185,9 @@ function wire(config: Config, overrides: Overrides, metrics: Metrics, initial: L
       retentionDays: config.logRetentionDays,
     },
   });
+  let closed = false;
   const close = () => {
+    closed = true;
     watcher?.close();
     builder?.close();
     retention.stop();
