@@ -38,7 +38,7 @@ export const classifierData = (state: SoftmaxState): ClassifierData => ({ ...sta
 export const transferables = (state: Pick<SoftmaxState, 'weights' | 'bias'>): ArrayBuffer[] => [state.weights.buffer as ArrayBuffer, state.bias.buffer as ArrayBuffer];
 
 /** Features looked up per turn of the event loop while a model is put back together: a few milliseconds' work. */
-const FEATURES_PER_TURN = 2500;
+const FEATURES_PER_TURN = 1500;
 
 /**
  * The classifier from its data, built in short steps: between them `pause()` lets the thread serve.
