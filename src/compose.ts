@@ -57,10 +57,12 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
     builder.seed(loaded.library, loaded.fingerprints);
     return builder;
   };
-  if (!config.watchContent) return wire(config, overrides, metrics, loaded.library, makeBuilder);
+  const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
+  if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
+  if (!config.watchContent) return wire(config, overrides, metrics, opened.store, loaded.library, makeBuilder);
   const builder = makeBuilder();
   builder.start();
-  return wire(config, overrides, metrics, loaded.library, builder);
+  return wire(config, overrides, metrics, opened.store, loaded.library, builder);
 }
 
 /**
@@ -69,6 +71,9 @@ export function compose(config: Config, overrides: Overrides = {}): ComposeResul
  */
 export async function composeServer(config: Config, overrides: Overrides = {}): Promise<ComposeResult> {
   const metrics = createMetrics();
+  // The database first: a wrong file is said at once, not after the content is built.
+  const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
+  if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
   const started = performance.now();
   const builder = createLibraryBuilder(config, { now: overrides.clock, workers: overrides.workers });
   let built;
@@ -76,30 +81,27 @@ export async function composeServer(config: Config, overrides: Overrides = {}): 
     built = await builder.build();
   } catch (err) {
     builder.close();
+    opened.store.close();
     throw err;
   }
   if (!built.ok) {
     builder.close();
+    opened.store.close();
     return { ok: false, errors: built.problems.map(formatProblem), what: 'content' };
   }
   metrics.contentLoaded(built.library.content.version, (performance.now() - started) / 1000);
-  return wire(config, overrides, metrics, built.library, builder);
+  return wire(config, overrides, metrics, opened.store, built.library, builder);
 }
 
-function wire(config: Config, overrides: Overrides, metrics: Metrics, initial: Library, built: LibraryBuilder | (() => LibraryBuilder)): ComposeResult {
+function wire(config: Config, overrides: Overrides, metrics: Metrics, opened: Store, initial: Library, built: LibraryBuilder | (() => LibraryBuilder)): ComposeResult {
   // Lines written while a request runs go through its child logger, with its request id.
   const logger = scopedLogger(overrides.logger ?? createLogger({ level: config.logLevel }));
   const clock = overrides.clock ?? (() => new Date());
   // Live reload swaps the whole library at once: a request sees the old content or the new, never a mix.
   let library = initial;
   let contentErrors: string[] = [];
-  const opened = tryOpenSqliteStore(join(config.dataDir, 'assistant.db'));
-  if (!opened.ok) {
-    if (typeof built !== 'function') built.close();
-    return { ok: false, errors: [opened.problem], what: 'database' };
-  }
   // Every storage call is timed for operators (store_operation_duration_seconds).
-  const store = timedStore(opened.store, metrics);
+  const store = timedStore(opened, metrics);
   const backend =
     overrides.backend ??
     (config.actions.backend === 'http'
