@@ -51,7 +51,7 @@ export async function measureTenants(root: string, copies = 30, source = 'kpt'):
   const contentDir = manyTenants(root, source, copies);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-tenants-data-'));
   const t0 = performance.now();
-  const server = await startServer(root, { DATA_DIR: dataDir, CONTENT_DIR: contentDir, LOCALES_DIR: join(root, 'locales'), WATCH_CONTENT: 'true' });
+  const server = await startServer(root, { DATA_DIR: dataDir, CONTENT_DIR: contentDir, LOCALES_DIR: join(root, 'locales'), WATCH_CONTENT: 'true' }, [], 300_000);
   try {
     while ((await fetch(`${server.base}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
     const startupMs = performance.now() - t0;

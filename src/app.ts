@@ -20,7 +20,8 @@ import { health, readiness } from './web/health.ts';
 import { openapiDocs } from './web/openapi.ts';
 import { fromAcceptLanguage } from './web/lang.ts';
 import { rateLimits, type RateLimitOptions } from './web/rate-limit.ts';
-import { metricsRoute, requestMetrics } from './web/metrics.ts';
+import { metricsRoute, requestMetrics, routeLabel } from './web/metrics.ts';
+import { requestLog } from './web/request-id.ts';
 import { errorPage, helpPages, notFound } from './web/pages.ts';
 import { searchApi } from './web/search-api.ts';
 import { securityHeaders } from './web/security-headers.ts';
@@ -49,6 +50,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
+  // First, so that every answer (a refusal by a later middleware too) has its id and its access-log line.
+  app.use(requestLog(deps.logger));
   if (deps.metrics) app.use(requestMetrics(deps.metrics.registry));
   // gzip or deflate for clients that accept it (pages, htmx, styles, JSON).
   app.use(compress());
@@ -101,13 +104,13 @@ export function createApp(deps: AppDeps) {
     }
     // The database failed: say so plainly (503), so nothing counts as done that was not kept.
     if (err instanceof StoreUnavailableError) {
-      deps.logger.error({ err, reason: err.reason, path: c.req.path }, 'database unavailable');
+      c.get('logger').error({ err, reason: err.reason, route: routeLabel(c) }, 'database unavailable');
       c.header('Retry-After', '30');
       if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'storage_unavailable'), 503);
       return errorPage(c, deps, 503, 'errors.storage_unavailable');
     }
     // Anything else is a bug: log it whole, tell the visitor nothing about it.
-    deps.logger.error({ err, path: c.req.path, method: c.req.method }, 'unhandled error');
+    c.get('logger').error({ err, route: routeLabel(c), method: c.req.method }, 'unhandled error');
     if (api) return c.json(errorBody(deps, c.get('lang'), c.req.header('accept-language'), 'internal_error'), 500);
     return errorPage(c, deps, 500);
   });

@@ -1,7 +1,7 @@
 /** Entry point: read the environment, compose the app and serve it; nothing else. */
 import { serve } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
-import { compose } from './compose.ts';
+import { composeServer } from './compose.ts';
 import { parseConfig } from './config.ts';
 import { graceful } from './web/shutdown.ts';
 
@@ -11,7 +11,8 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const config = parsed.config;
-const result = compose(config);
+// The content is built on worker threads (one per core); the server listens once it is ready.
+const result = await composeServer(config);
 if (!result.ok) {
   if (result.what === 'database') console.error(result.errors.join('\n'));
   else console.error(`Content has errors; fix them and start again:\n${result.errors.join('\n')}`);

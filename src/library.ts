@@ -1,6 +1,6 @@
 /** Everything built from editor files at once (content, interface strings, search), swapped whole on reload. */
 import { withTenantVars, type OfferedFlow } from './chat/offer.ts';
-import { loadContent } from './content/load.ts';
+import { loadContent, type Fingerprints } from './content/load.ts';
 import { loadLocales, type Translate } from './content/locales.ts';
 import type { Content, ContentProblem } from './content/types.ts';
 import { FLOWS, paramSchemas } from './flows/index.ts';
@@ -18,7 +18,9 @@ export type Library = {
   loadedAt: string;
 };
 
-export type LibraryResult = { ok: true; library: Library } | { ok: false; problems: ContentProblem[] };
+export type LibraryResult =
+  | { ok: true; library: Library; /** What each part was read from, so a later build can keep what did not change. */ fingerprints: Fingerprints }
+  | { ok: false; problems: ContentProblem[] };
 
 export function loadLibrary(
   dirs: { contentDir: string; localesDir: string },
@@ -33,6 +35,7 @@ export function loadLibrary(
   const search = createSearchService(content.content);
   return {
     ok: true,
+    fingerprints: content.fingerprints,
     library: {
       content: content.content,
       t: withTenantVars(locales.t, content.content, flows),

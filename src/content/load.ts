@@ -19,9 +19,17 @@ import {
   type TenantContent,
   type Triggers,
 } from './types.ts';
+import { NO_CACHE, type ParseCache } from './parse-cache.ts';
 import { parseYaml } from './yaml-file.ts';
 
-export type LoadResult = { ok: true; content: Content; warnings: ContentProblem[] } | { ok: false; problems: ContentProblem[] };
+/**
+ * What each part of the content was read from, as hashes: one per tenant (its folder) and one for the
+ * shared files (synonyms, intents, understanding). What is built from a part need not be built again
+ * while its hash stays the same.
+ */
+export type Fingerprints = { tenants: ReadonlyMap<string, string>; shared: string };
+
+export type LoadResult = { ok: true; content: Content; warnings: ContentProblem[]; fingerprints: Fingerprints } | { ok: false; problems: ContentProblem[] };
 
 const FAQ_FILE = /^([a-z0-9][a-z0-9-]*)\.(fr|de|it)\.md$/;
 /** The YAML front matter of an FAQ file, between its "---" lines. */
@@ -34,12 +42,17 @@ export type LoadOptions = {
    * is read as it stands (for tools that look at the files alone).
    */
   flowParams?: ReadonlyMap<string, z.ZodType>;
+  /** Parsed files of the last load, for a process that reloads: unchanged files are not parsed again. */
+  cache?: ParseCache;
 };
 
 export function loadContent(dir: string, options: LoadOptions = {}): LoadResult {
   const schemaOfTenant = options.flowParams ? tenantSchemaWith(options.flowParams) : tenantSchema;
   const problems: ContentProblem[] = [];
+  const cache = options.cache ?? NO_CACHE;
   const hash = createHash('sha256');
+  // The part being read (the shared files, then each tenant's folder in turn) and its own hash.
+  let part = createHash('sha256');
   const rel = (path: string) => relative(process.cwd(), path) || path;
 
   const read = (path: string): string | undefined => {
@@ -47,6 +60,7 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
       // A byte-order mark (some Windows editors write one) is not part of the text.
       const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
       hash.update(path).update(text);
+      part.update(path).update('\0').update(text).update('\0');
       return text;
     } catch {
       problems.push({ file: rel(path), message: 'file is missing or unreadable' });
@@ -57,7 +71,7 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
   const readYaml = <S extends z.ZodType>(path: string, schema: S): z.output<S> | undefined => {
     const text = read(path);
     if (text === undefined) return undefined;
-    const parsed = parseYaml(text, schema, rel(path));
+    const parsed = cache.get(`yaml\0${path}\0${text}`, () => parseYaml(text, schema, rel(path)));
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       return undefined;
@@ -85,6 +99,8 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
     }),
   ) as Localized<Teaching>;
 
+  const shared = part.digest('hex');
+  const tenantVersions = new Map<string, string>();
   const tenants = new Map<string, TenantContent>();
   const tenantDirs = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'tenant.yaml')))
@@ -94,6 +110,7 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
 
   for (const name of tenantDirs) {
     const tenantDir = join(dir, name);
+    part = createHash('sha256');
     const parsedTenant = readYaml(join(tenantDir, 'tenant.yaml'), schemaOfTenant) as z.output<typeof tenantSchema> | undefined;
     if (!parsedTenant) continue;
     if (parsedTenant.id !== name) {
@@ -105,13 +122,20 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
       ...parsedTenant,
       portal: typeof portal === 'string' ? { fr: portal, de: portal, it: portal } : portal,
     };
-    const entries = loadFaq(join(tenantDir, 'faq'), tenant, read, problems, rel);
+    const entries = loadFaq(join(tenantDir, 'faq'), tenant, read, problems, rel, cache);
     const triggers: Triggers = perLang(join(tenantDir, 'triggers'), triggersSchema, {});
     tenants.set(name, { tenant, entries, triggers });
+    tenantVersions.set(name, part.digest('hex'));
   }
 
+  cache.sweep();
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, content: { tenants, synonyms, intents, understanding, version: hash.digest('hex').slice(0, 12) }, warnings: [] };
+  return {
+    ok: true,
+    content: { tenants, synonyms, intents, understanding, version: hash.digest('hex').slice(0, 12) },
+    warnings: [],
+    fingerprints: { tenants: tenantVersions, shared },
+  };
 }
 
 function loadFaq(
@@ -120,6 +144,7 @@ function loadFaq(
   read: (path: string) => string | undefined,
   problems: ContentProblem[],
   rel: (path: string) => string,
+  cache: ParseCache,
 ): Localized<FaqEntry[]> {
   const entries: Localized<(FaqEntry & { relatedLine: number })[]> = { fr: [], de: [], it: [] };
   if (!existsSync(faqDir)) {
@@ -146,7 +171,7 @@ function loadFaq(
       problems.push({ file: rel(path), line: 1, message: 'front matter missing: the file must start with a "---" line' });
       continue;
     }
-    const parsed = parseYaml(fm[1]!, frontMatterSchema, rel(path), 1);
+    const parsed = cache.get(`front matter\0${path}\0${fm[1]}`, () => parseYaml(fm[1]!, frontMatterSchema, rel(path), 1));
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -157,7 +182,7 @@ function loadFaq(
     const bodyLine = fm[0].split('\n').length + (rest.length - rest.trimStart().length ? rest.slice(0, rest.length - rest.trimStart().length).split('\n').length - 1 : 0);
     const fieldLine = (field: string) => 1 + source.split('\n').findIndex((l) => l.startsWith(`${field}:`));
     if (!markdown) problems.push({ file: rel(path), line: bodyLine, message: 'the answer is empty' });
-    for (const raw of findRawHtml(markdown)) {
+    for (const raw of cache.get(`raw html\0${markdown}`, () => findRawHtml(markdown))) {
       problems.push({ file: rel(path), line: bodyLine + raw.line - 1, message: `raw HTML is not allowed: ${raw.tag}` });
     }
     // Addresses the insurer may change live in tenant.yaml; answers name them as {{url:<key>}}.
@@ -180,9 +205,9 @@ function loadFaq(
       category: fmv.category,
       related: fmv.related,
       markdown,
-      html: renderHtml(resolved),
-      text: renderText(resolved, { links: true }),
-      plain: renderText(resolved),
+      html: cache.get(`html\0${resolved}`, () => renderHtml(resolved)),
+      text: cache.get(`text\0${resolved}`, () => renderText(resolved, { links: true })),
+      plain: cache.get(`plain\0${resolved}`, () => renderText(resolved)),
       file: rel(path),
       relatedLine: fieldLine('related'),
     });

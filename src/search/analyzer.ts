@@ -16,6 +16,8 @@ export type Analyzer = {
   stems(text: string): string[];
   /** Stems with each synonym phrase replaced by its group token: for comparing two phrasings. */
   concepts(text: string): string[];
+  /** The stems German compounds are split into (none in other languages), to hand an analyzer to another thread. */
+  compoundParts: readonly string[];
 };
 
 /** Marks terms made by the analyzer (synonym groups) so they are never fuzzy-matched. */
@@ -35,7 +37,11 @@ const NEGATIONS: Record<Lang, Set<string>> = {
 };
 export const NEGATION_TOKEN = `${SYNONYM_PREFIX}not`;
 
-export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: string[]): Analyzer {
+/**
+ * @param corpus the texts whose words German compounds may be split into; or those stems already
+ *   found (`compoundParts` of an analyzer built before), which spares stemming the whole corpus again
+ */
+export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: string[] | { compoundParts: readonly string[] }): Analyzer {
   const stem = stemmers[lang];
   const stop = stopwords[lang];
   const baseStems = (text: string): string[] =>
@@ -44,9 +50,9 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
       .map((w) => (/^\d/.test(w) ? w : stem(w)));
 
   // The words of the corpus (stemmed), so that compounds split only into words the content knows.
-  const known = new Set<string>();
+  const known = new Set<string>(Array.isArray(corpus) ? [] : corpus.compoundParts);
   // Only German splits compounds: the other languages skip this pass over the whole corpus.
-  if (lang === 'de') for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
+  if (lang === 'de' && Array.isArray(corpus)) for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
 
   const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
 
@@ -125,7 +131,7 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
     return [...new Set([...out, ...s.slice(i)])];
   };
 
-  return { lang, terms, stems, concepts };
+  return { lang, terms, stems, concepts, compoundParts: [...known] };
 }
 
 /**

@@ -14,11 +14,19 @@ export type SearchService = {
   search(tenant: string, lang: Lang, query: string, options?: SearchOptions): Hit[];
 };
 
-export function createSearchService(content: Content): SearchService {
-  const indexes = new Map<string, Localized<LangIndex>>();
-  for (const [id, tc] of content.tenants) indexes.set(id, buildTenantIndex(tc, content.synonyms));
+/** What a search service can be given instead of building it: the indexes (some tenants or all), the vocabularies. */
+export type SearchParts = {
+  /** Indexes per tenant, already built; a tenant not here is indexed from the content. */
+  indexes?: ReadonlyMap<string, Localized<LangIndex>>;
+  /** Folded words of each language's content (`vocabularies(content)`), for language detection. */
+  vocabulary?: Record<Lang, Set<string>>;
+  /** Index only these tenants (a worker building one tenant's model needs no other). */
+  only?: ReadonlySet<string>;
+};
 
-  const vocab = Object.fromEntries(
+/** The words of every tenant's questions and alternates, the synonyms and intents, per language. */
+export function vocabularies(content: Content): Record<Lang, Set<string>> {
+  return Object.fromEntries(
     LANGS.map((l) => [
       l,
       vocabularyOf(
@@ -29,6 +37,15 @@ export function createSearchService(content: Content): SearchService {
       ),
     ]),
   ) as Record<Lang, Set<string>>;
+}
+
+export function createSearchService(content: Content, parts: SearchParts = {}): SearchService {
+  const indexes = new Map<string, Localized<LangIndex>>();
+  for (const [id, tc] of content.tenants) {
+    if (parts.only && !parts.only.has(id)) continue;
+    indexes.set(id, parts.indexes?.get(id) ?? buildTenantIndex(tc, content.synonyms));
+  }
+  const vocab = parts.vocabulary ?? vocabularies(content);
   // Detection runs franc's trigram model; a chat turn asks about the same text several times.
   const detectUncached = createLanguageDetector(vocab);
   const detected = new Map<string, ReturnType<LanguageDetector>>();

@@ -19,29 +19,40 @@ export type Hit = {
 export type LangIndex = {
   analyzer: Analyzer;
   search(query: string, options?: SearchOptions): Hit[];
+  /** The index as data: built on another thread, loaded there without indexing again (`buildLangIndex`'s `saved`). */
+  saved(): SavedIndex;
 };
+
+/** A language index as data: MiniSearch's JSON and the analyzer's compound parts (one per line). */
+export type SavedIndex = { index: string; compoundParts: string };
 
 type Doc = { id: string; question: string; alternates: string; answer: string };
 
 /** Field weights: the visitor's words in the question and the alternate phrasings count most. */
 const BOOST = { question: 2, alternates: 1.6, answer: 1 } as const;
 
-export function buildTenantIndex(content: TenantContent, synonyms: Localized<string[][]>): Localized<LangIndex> {
-  return Object.fromEntries(LANGS.map((l) => [l, buildLangIndex(content.entries[l], l, synonyms[l])])) as Localized<LangIndex>;
+/** @param saved the indexes' JSON per language (`toJSON()`), to load instead of indexing the entries again */
+export function buildTenantIndex(content: TenantContent, synonyms: Localized<string[][]>, saved?: Localized<SavedIndex>): Localized<LangIndex> {
+  return Object.fromEntries(LANGS.map((l) => [l, buildLangIndex(content.entries[l], l, synonyms[l], saved?.[l])])) as Localized<LangIndex>;
 }
 
-export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: string[][]): LangIndex {
-  const corpus = entries.flatMap((e) => [e.question, ...e.alternates, e.plain ?? e.text]).concat(synonymGroups.flat());
+export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: string[][], saved?: SavedIndex): LangIndex {
+  const corpus = saved
+    ? { compoundParts: saved.compoundParts ? saved.compoundParts.split('\n') : [] }
+    : entries.flatMap((e) => [e.question, ...e.alternates, e.plain ?? e.text]).concat(synonymGroups.flat());
   const analyzer = createAnalyzer(lang, synonymGroups, corpus);
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const index = new MiniSearch<Doc>({
+  const options = {
     fields: ['question', 'alternates', 'answer'],
-    tokenize: (text) => analyzer.terms(text),
-    processTerm: (term) => term,
-  });
-  index.addAll(
-    entries.map((e) => ({ id: e.id, question: e.question, alternates: e.alternates.join('\n'), answer: e.plain ?? e.text })),
-  );
+    tokenize: (text: string) => analyzer.terms(text),
+    processTerm: (term: string) => term,
+  };
+  let index: MiniSearch<Doc>;
+  if (saved) index = MiniSearch.loadJSON<Doc>(saved.index, options);
+  else {
+    index = new MiniSearch<Doc>(options);
+    index.addAll(entries.map((e) => ({ id: e.id, question: e.question, alternates: e.alternates.join('\n'), answer: e.plain ?? e.text })));
+  }
 
   const search = (query: string, options: SearchOptions = {}): Hit[] => {
     const terms = analyzer.terms(query);
@@ -68,5 +79,6 @@ export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: s
     });
   };
 
-  return { analyzer, search };
+  // Stems hold no line break.
+  return { analyzer, search, saved: () => ({ index: JSON.stringify(index), compoundParts: analyzer.compoundParts.join('\n') }) };
 }

@@ -78,7 +78,7 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, version: content.version };
 }
 
-function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
+export function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
   const tc = content.tenants.get(tenantId)!;
   const indexes = search.indexes(tenantId)!;
   const offered = (flow: string) => flows.has(flow) && offers(tc.tenant, flow);
@@ -176,7 +176,7 @@ function buildTenantModel(content: Content, search: SearchService, flows: Readon
  * examples, on every flow trigger (wishes to act), and on both kinds joined to a trigger, so that the
  * subject's words weigh on neither side and only the way of asking decides.
  */
-function buildActOrFact(content: Content): SoftmaxModel {
+export function buildActOrFact(content: Content): SoftmaxModel {
   const rand = random(99);
   const examples: TrainingExample[] = [];
   const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
@@ -208,7 +208,7 @@ function buildActOrFact(content: Content): SoftmaxModel {
  * the editors' requests for advice are, alone and joined to those same phrasings. Each subject is thus
  * seen on both sides, and only the asking for a recommendation ("lequel me conseillez-vous") decides.
  */
-function buildAdvice(content: Content): SoftmaxModel {
+export function buildAdvice(content: Content): SoftmaxModel {
   const rand = random(101);
   const examples: TrainingExample[] = [];
   const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });

@@ -25,7 +25,12 @@ export type SoftmaxModel = {
   predict(features: readonly string[]): Float64Array;
   /** The features of a text that pushed most towards a label (largest weights first). */
   explain(features: readonly string[], label: number, top?: number): Contribution[];
+  /** What the model is made of, as plain data (typed arrays), to hand it to another thread. */
+  state(): SoftmaxState;
 };
+
+/** A trained model as plain data: the features in the order of the weight rows, K weights per feature. */
+export type SoftmaxState = { labelCount: number; features: string[]; weights: Float32Array; bias: Float64Array };
 
 /** A small deterministic generator (mulberry32), for shuffles and augmentation that do not vary by run. */
 export function random(seed: number): () => number {
@@ -92,6 +97,15 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
     }
   }
 
+  return softmaxFromState({ labelCount: K, features: [...vocab.keys()], weights: w, bias }, vocab);
+}
+
+/**
+ * The model a state describes: trained here, or handed over from the thread that trained it (it then
+ * predicts exactly as the trained one did). `vocab` maps each feature to its row when the caller has it.
+ */
+export function softmaxFromState(state: SoftmaxState, vocab: ReadonlyMap<string, number> = new Map(state.features.map((f, i) => [f, i]))): SoftmaxModel {
+  const { labelCount: K, weights: w, bias } = state;
   const idsOf = (features: readonly string[]) => {
     const ids: number[] = [];
     for (const f of features) {
@@ -118,6 +132,7 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
         .sort((a, b) => b.weight - a.weight)
         .slice(0, top);
     },
+    state: () => state,
   };
 }
 

@@ -15,8 +15,8 @@ const CORS_OPTIONS: { allowMethods: string[]; allowHeaders: string[]; exposeHead
   allowMethods: ['GET', 'POST', 'OPTIONS'],
   /** JSON bodies, the portal's visitor token, the visitor's language, the actions' idempotency key. */
   allowHeaders: ['Content-Type', 'Authorization', 'Accept-Language', 'Idempotency-Key'],
-  /** Readable by the caller: how long to wait after a 429. */
-  exposeHeaders: ['Retry-After'],
+  /** Readable by the caller: how long to wait after a 429, and the id to quote when reporting a problem. */
+  exposeHeaders: ['Retry-After', 'X-Request-Id'],
   /** Seconds a browser may reuse a preflight answer. */
   maxAge: 600,
 };

@@ -14,7 +14,7 @@ import { clientAddress } from './rate-limit.ts';
  * The pattern of the route that answered ("/:tenant/:lang/faq/:id"), never the path itself: no
  * personal data and a bounded number of series. What no route answered is "unmatched".
  */
-function routeLabel(c: Parameters<MiddlewareHandler>[0]): string {
+export function routeLabel(c: Parameters<MiddlewareHandler>[0]): string {
   let path: string;
   try {
     path = routePath(c);

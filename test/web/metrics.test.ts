@@ -112,7 +112,7 @@ describe('GET /metrics without METRICS_TOKEN', () => {
   it('counts a reload refused for a broken file, and keeps the version serving', async () => {
     const version = loopbackOnly.library().content.version;
     writeFileSync(join(contentDir, 'kpt', 'tenant.yaml'), 'id: kpt\nflows: [oops\n');
-    expect(loopbackOnly.reloadContent().ok).toBe(false);
+    expect((await loopbackOnly.reloadContent()).ok).toBe(false);
     const server = serve({ fetch: loopbackOnly.app.fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     try {

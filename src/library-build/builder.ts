@@ -1,0 +1,251 @@
+/**
+ * Builds the library on worker threads, so that serving never waits on it: the workers read the content
+ * and build each tenant's indexes and model, the tenants shared out among them (several cores at
+ * start-up); this thread loads each tenant's parts as they arrive, one tenant per turn of the event
+ * loop, and puts the library together at the end. A tenant whose files (and the shared files) did not
+ * change since the last build keeps its parts: an edit in one tenant rebuilds that tenant alone, an edit
+ * of the synonyms, intents or understanding files rebuilds all.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { withTenantVars, type OfferedFlow } from '../chat/offer.ts';
+import type { Fingerprints } from '../content/load.ts';
+import { loadLocales } from '../content/locales.ts';
+import { LANGS, type Content, type ContentProblem, type FaqEntry, type Lang, type Localized, type TenantContent } from '../content/types.ts';
+import { FLOWS } from '../flows/index.ts';
+import type { Library } from '../library.ts';
+import { createSearchService } from '../search/service.ts';
+import { buildLangIndex, type LangIndex } from '../search/tenant-index.ts';
+import { classifierFrom, hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
+import type { TenantModel, Understanding } from '../understanding/model.ts';
+import type { SoftmaxModel } from '../understanding/softmax.ts';
+import { askingKey, tenantKeys } from './keys.ts';
+import type { BuildRequest, Plan, TenantBuilt, WorkerMessage } from './messages.ts';
+
+export type BuilderOptions = {
+  /** Worker threads; the cores of the machine when omitted (at most 4). */
+  workers?: number;
+  now?: () => Date;
+  flows?: Iterable<OfferedFlow>;
+};
+
+/** What a build gives: the library, or the problems that kept it from being built. */
+export type BuildResult =
+  | { ok: true; library: Library; /** The tenants built anew (the others kept their parts). */ rebuilt: string[] }
+  | { ok: false; problems: ContentProblem[] };
+
+export type LibraryBuilder = {
+  /** Builds the library from the folders as they are now; builds run one after the other. */
+  build(): Promise<BuildResult>;
+  /** Starts the workers now rather than at the first build. */
+  start(): void;
+  /** Takes the parts of a library built on this thread (`loadLibrary`), so the next build keeps what did not change. */
+  seed(library: Library, fingerprints: Fingerprints): void;
+  /** Ends the workers. */
+  close(): void;
+};
+
+type TenantPart = { key: string; content: TenantContent; indexes: Localized<LangIndex>; model: Omit<TenantModel, 'retrieve'> };
+
+/** Builds that found the folder changed under them (workers that read different versions) are run again this many times. */
+const ATTEMPTS = 3;
+
+/** A small JavaScript file that registers tsx, then loads the TypeScript worker (Node 20 does not hand a loader given by --import to a worker early enough for its entry file). */
+const WORKER_URL = new URL('./boot.mjs', import.meta.url);
+
+/** The next turn of the event loop: what is waiting to be served goes first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createLibraryBuilder(dirs: { contentDir: string; localesDir: string }, options: BuilderOptions = {}): LibraryBuilder {
+  const now = options.now ?? (() => new Date());
+  const flows = [...(options.flows ?? FLOWS.values())];
+  const count = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
+  const parts = new Map<string, TenantPart>();
+  let asking: { key: string; actOrFact: SoftmaxModel; advice: SoftmaxModel } | undefined;
+  let workers: Worker[] = [];
+  let jobs = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  /** Starts the workers (they load their code at once, so the first build does not wait for it). */
+  const spawn = () => {
+    if (workers.length) return workers;
+    workers = Array.from({ length: count }, () => {
+      const w = new Worker(WORKER_URL);
+      w.unref();
+      return w;
+    });
+    return workers;
+  };
+
+  /** One attempt: asks every worker, loads what they send as it comes, and says which version they read. */
+  const attempt = (): Promise<{ ok: true; plan: Plan; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
+    const job = ++jobs;
+    const pool = spawn();
+    const have = Object.fromEntries([...parts].map(([id, p]) => [id, p.key]));
+    const plans: Plan[] = [];
+    const rebuilt: string[] = [];
+    // Each tenant's parts are loaded in a turn of their own, in the order they arrive.
+    let loading: Promise<void> = Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let pending = pool.length;
+      let settled = false;
+      const finish = (outcome: Parameters<typeof resolve>[0] | Error) => {
+        if (settled) return;
+        settled = true;
+        for (const w of pool) {
+          w.off('message', handlers.get(w)!);
+          w.off('error', failed);
+          w.off('exit', exited);
+        }
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const failed = (err: Error) => {
+        workers = [];
+        for (const w of pool) void w.terminate();
+        finish(new Error(`library worker failed: ${err.message}`));
+      };
+      const exited = (code: number) => failed(new Error(`exited with code ${code}`));
+      const handlers = new Map<Worker, (m: WorkerMessage) => void>();
+      for (const w of pool) {
+        let plan: Plan | undefined;
+        const onMessage = (m: WorkerMessage) => {
+          if (m.job !== job) return;
+          switch (m.type) {
+            case 'plan':
+              plan = m;
+              plans.push(m);
+              break;
+            case 'tenant': {
+              const synonyms = plan!.synonyms;
+              loading = loading.then(async () => {
+                parts.set(m.id, await hydrate(m, synonyms));
+                rebuilt.push(m.id);
+              });
+              break;
+            }
+            case 'asking':
+              loading = loading.then(async () => {
+                asking = { key: m.key, actOrFact: await classifierFrom(m.actOrFact, nextTurn), advice: await classifierFrom(m.advice, nextTurn) };
+              });
+              break;
+            case 'refused':
+              finish({ ok: false, problems: m.problems });
+              break;
+            case 'error':
+              finish(new Error(`library worker: ${m.message}`));
+              break;
+            case 'done':
+              if (--pending === 0) {
+                loading.then(
+                  () => {
+                    // Workers that read different versions of the folder: it changed meanwhile, build again.
+                    const versions = new Set(plans.map((p) => p.version));
+                    finish(versions.size === 1 ? { ok: true, plan: plans[0]!, rebuilt } : { ok: 'retry' });
+                  },
+                  (err: Error) => finish(err),
+                );
+              }
+              break;
+          }
+        };
+        handlers.set(w, onMessage);
+        w.on('message', onMessage);
+        w.on('error', failed);
+        w.on('exit', exited);
+      }
+      pool.forEach((w, k) => {
+        const req: BuildRequest = { job, contentDir: dirs.contentDir, have, asking: asking?.key, share: { k, n: pool.length } };
+        w.postMessage(req);
+      });
+    });
+  };
+
+  const run = async (): Promise<BuildResult> => {
+    if (closed) throw new Error('library builder: closed');
+    for (let i = 0; i < ATTEMPTS; i++) {
+      const outcome = await attempt();
+      if (outcome.ok === 'retry') continue;
+      if (!outcome.ok) return outcome;
+      const { plan } = outcome;
+      // Every tenant must now have the parts of the version read; else the folder changed: build again.
+      if (!plan.tenants.every(([id, key]) => parts.get(id)?.key === key) || !asking) continue;
+      for (const id of parts.keys()) if (!plan.tenants.some(([t]) => t === id)) parts.delete(id);
+      await nextTurn();
+      const locales = loadLocales(dirs.localesDir);
+      if (!locales.ok) return { ok: false, problems: locales.problems };
+      await nextTurn();
+      return { ok: true, library: assemble(plan, locales.t), rebuilt: outcome.rebuilt.sort() };
+    }
+    return { ok: false, problems: [{ file: dirs.contentDir, message: `the content kept changing while it was being loaded (${ATTEMPTS} attempts); the next change loads it again` }] };
+  };
+
+  const assemble = (plan: Plan, t: Parameters<typeof withTenantVars>[0]): Library => {
+    const tenants = new Map(plan.tenants.map(([id]) => [id, parts.get(id)!]));
+    const content: Content = {
+      tenants: new Map([...tenants].map(([id, p]) => [id, p.content])),
+      synonyms: plan.synonyms,
+      intents: plan.intents,
+      understanding: plan.understanding,
+      version: plan.version,
+    };
+    const vocabulary = Object.fromEntries(LANGS.map((l) => [l, new Set(plan.vocabulary[l])])) as Record<Lang, Set<string>>;
+    const search = createSearchService(content, { indexes: new Map([...tenants].map(([id, p]) => [id, p.indexes])), vocabulary });
+    const understanding: Understanding = {
+      // A kept model ranks with the new search service (the language detection knows the new words).
+      tenants: new Map([...tenants].map(([id, p]) => [id, { ...p.model, retrieve: retrieverOf(id, search) }])),
+      actOrFact: asking!.actOrFact,
+      advice: asking!.advice,
+      about: Object.fromEntries(LANGS.map((l) => [l, plan.understanding[l].about])) as Record<Lang, string[]>,
+      version: plan.version,
+    };
+    return { content, t: withTenantVars(t, content, flows), search, understanding, loadedAt: now().toISOString() };
+  };
+
+  return {
+    build() {
+      const next = queue.then(run, run);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    start() {
+      spawn();
+    },
+    seed(library, fingerprints) {
+      const keys = tenantKeys(fingerprints);
+      for (const [id, content] of library.content.tenants) {
+        const indexes = library.search.indexes(id);
+        const model = library.understanding.tenants.get(id);
+        if (indexes && model && keys.has(id)) parts.set(id, { key: keys.get(id)!, content, indexes, model });
+      }
+      asking = { key: askingKey(library.content, fingerprints), actOrFact: library.understanding.actOrFact, advice: library.understanding.advice };
+    },
+    close() {
+      closed = true;
+      for (const w of workers) void w.terminate();
+      workers = [];
+    },
+  };
+}
+
+/**
+ * A tenant's parts from a worker, in short steps with a turn of the event loop between them: its content
+ * parsed piece by piece, each language's analyzer and index (loaded from JSON, not indexed again), the
+ * model's features.
+ */
+async function hydrate(m: TenantBuilt, synonyms: Plan['synonyms']): Promise<TenantPart> {
+  await nextTurn();
+  const tenant = JSON.parse(m.content.tenant) as TenantContent['tenant'];
+  const triggers = JSON.parse(m.content.triggers) as TenantContent['triggers'];
+  const entries = {} as TenantContent['entries'];
+  const indexes = {} as Localized<LangIndex>;
+  for (const l of LANGS) {
+    await nextTurn();
+    entries[l] = JSON.parse(m.content.entries[l]) as FaqEntry[];
+    await nextTurn();
+    indexes[l] = buildLangIndex(entries[l], l, synonyms[l], m.indexes[l]);
+  }
+  const model = await hydrateTenantModel(m.model, indexes, nextTurn);
+  return { key: m.key, content: { tenant, triggers, entries }, indexes, model };
+}

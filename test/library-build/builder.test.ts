@@ -1,0 +1,162 @@
+/**
+ * The library built on worker threads: the same as built on this thread (indexes, models and their
+ * predictions), rebuilt only where files changed, refused with file and line on a broken file, and
+ * swapped in whole while serving goes on.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.ts';
+import { createParseCache } from '../../src/content/parse-cache.ts';
+import { LANGS } from '../../src/content/types.ts';
+import { FLOWS, paramSchemas } from '../../src/flows/index.ts';
+import { createLibraryBuilder, type BuildResult } from '../../src/library-build/builder.ts';
+import { loadLibrary, type Library } from '../../src/library.ts';
+import { buildApp, ROOT } from '../helpers/app.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'library-build-'));
+const contentDir = join(dir, 'content');
+cpSync(join(ROOT, 'content'), contentDir, { recursive: true });
+const dirs = { contentDir, localesDir: join(ROOT, 'locales') };
+const builder = createLibraryBuilder(dirs, { workers: 2 });
+afterAll(() => {
+  builder.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ENTRY = join(contentDir, 'kpt/faq/login-code-card.fr.md');
+const append = (file: string, text: string) => writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n\n${text}\n`);
+const built = (r: BuildResult) => {
+  if (!r.ok) throw new Error(r.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n'));
+  return r;
+};
+
+const QUESTIONS = ["j'ai perdu ma carte de code", 'Franchise ändern bis wann', 'non ricevo il codice SMS', 'je veux parler à quelqu’un', 'quel temps fait-il à Berne ?'];
+
+describe('createLibraryBuilder', { timeout: 180_000 }, () => {
+  let first: Library;
+
+  it('builds what loading on this thread builds: content, search and the same predictions', async () => {
+    const r = built(await builder.build());
+    first = r.library;
+    expect(r.rebuilt).toEqual(['atupri', 'kpt']);
+    const here = loadLibrary(dirs);
+    if (!here.ok) throw new Error('content');
+    const local = here.library;
+    expect(first.content.version).toBe(local.content.version);
+    expect([...first.content.tenants.keys()]).toEqual([...local.content.tenants.keys()]);
+    for (const tenant of first.content.tenants.keys()) {
+      const a = first.understanding.tenants.get(tenant)!;
+      const b = local.understanding.tenants.get(tenant)!;
+      expect(a.labels).toEqual(b.labels);
+      expect([...a.handlerOf]).toEqual([...b.handlerOf]);
+      expect([...a.entryOf]).toEqual([...b.entryOf]);
+      for (const lang of LANGS) {
+        for (const q of QUESTIONS) {
+          expect(a.features(q, lang)).toEqual(b.features(q, lang));
+          expect([...a.classifier.predict(a.features(q, lang))]).toEqual([...b.classifier.predict(b.features(q, lang))]);
+          expect(a.classifier.explain(a.features(q, lang), 0)).toEqual(b.classifier.explain(b.features(q, lang), 0));
+          expect([...a.retrieve(q, lang)]).toEqual([...b.retrieve(q, lang)]);
+          expect(first.search.search(tenant, lang, q, { prefix: true }).map((h) => [h.entry.id, h.score])).toEqual(
+            local.search.search(tenant, lang, q, { prefix: true }).map((h) => [h.entry.id, h.score]),
+          );
+        }
+      }
+    }
+    const words = ['w:bis', 'w:wann', 'w:changer', 'first:je'];
+    expect([...first.understanding.actOrFact.predict(words)]).toEqual([...local.understanding.actOrFact.predict(words)]);
+    expect([...first.understanding.advice.predict(words)]).toEqual([...local.understanding.advice.predict(words)]);
+    expect(first.t('fr', 'errors.not_found', { tenant: 'kpt' })).toBe(local.t('fr', 'errors.not_found', { tenant: 'kpt' }));
+  });
+
+  it('rebuilds only the tenant whose file changed, and keeps the others as they were', async () => {
+    append(ENTRY, 'Astuce : le tatou-baleine garde la carte.');
+    const r = built(await builder.build());
+    expect(r.rebuilt).toEqual(['kpt']);
+    expect(r.library.content.version).not.toBe(first.content.version);
+    expect(r.library.search.search('kpt', 'fr', 'tatou-baleine')[0]?.entry.id).toBe('login-code-card');
+    expect(first.search.search('kpt', 'fr', 'tatou-baleine')).toEqual([]);
+    // The other tenant's parts are the very same objects: nothing was built for it.
+    expect(r.library.content.tenants.get('atupri')).toBe(first.content.tenants.get('atupri'));
+    expect(r.library.search.indexes('atupri')).toBe(first.search.indexes('atupri'));
+    expect(r.library.understanding.tenants.get('atupri')!.classifier).toBe(first.understanding.tenants.get('atupri')!.classifier);
+    expect(r.library.understanding.actOrFact).toBe(first.understanding.actOrFact);
+    expect(r.library.understanding.advice).toBe(first.understanding.advice);
+    // Nothing changed: nothing is built.
+    expect(built(await builder.build()).rebuilt).toEqual([]);
+  });
+
+  it('rebuilds every tenant when a shared file changes', async () => {
+    append(join(contentDir, 'synonyms/fr.yaml'), '- [tatou-baleine, armadillo]');
+    const r = built(await builder.build());
+    expect(r.rebuilt).toEqual(['atupri', 'kpt']);
+    expect(r.library.search.search('kpt', 'fr', 'armadillo')[0]?.entry.id).toBe('login-code-card');
+  });
+
+  it('refuses a broken file with its file and line, and builds again once it is fixed', async () => {
+    const good = readFileSync(ENTRY, 'utf8');
+    writeFileSync(ENTRY, good.replace(/^category: .*$/m, 'category: [login'));
+    const r = await builder.build();
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.some((p) => p.file.endsWith('login-code-card.fr.md') && typeof p.line === 'number')).toBe(true);
+    writeFileSync(ENTRY, good);
+    expect(built(await builder.build()).rebuilt).toEqual([]);
+  });
+});
+
+describe('live reload through the workers', { timeout: 180_000 }, () => {
+  it('serves the old content while the new one builds, then the new one', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'library-swap-'));
+    cpSync(join(ROOT, 'content'), own, { recursive: true });
+    const testApp = buildApp({ CONTENT_DIR: own });
+    try {
+      const search = async (q: string) => {
+        const res = await testApp.app.request(`/api/search?tenant=kpt&lang=fr&q=${encodeURIComponent(q)}`);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { results: { id: string }[] }).results;
+      };
+      append(join(own, 'kpt/faq/login-code-card.fr.md'), 'Astuce : le pangolin-girafe garde la carte.');
+      const reload = testApp.reloadContent();
+      let answeredMeanwhile = 0;
+      let done = false;
+      void reload.then(() => (done = true));
+      while (!done) {
+        // The old content keeps answering while the workers build.
+        expect(await search('pangolin-girafe')).toEqual([]);
+        answeredMeanwhile++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await reload).toEqual({ ok: true });
+      expect(answeredMeanwhile).toBeGreaterThan(3);
+      expect((await search('pangolin-girafe'))[0]?.id).toBe('login-code-card');
+    } finally {
+      testApp.dispose();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadContent with a parse cache', () => {
+  it('reads the same content as without it, and sees a changed file', () => {
+    const own = mkdtempSync(join(tmpdir(), 'parse-cache-'));
+    cpSync(join(ROOT, 'content'), own, { recursive: true });
+    try {
+      const options = { flowParams: paramSchemas(FLOWS.values()) };
+      const cache = createParseCache();
+      const plain = loadContent(own, options);
+      const cached = loadContent(own, { ...options, cache });
+      expect(cached).toEqual(plain);
+      append(join(own, 'atupri/faq', 'login-forgot-password.de.md'), 'Hinweis: das Gürteltier-Kamel.');
+      const again = loadContent(own, { ...options, cache });
+      if (!again.ok || !plain.ok) throw new Error('content');
+      expect(again.content.tenants.get('atupri')!.entries.de.find((e) => e.id === 'login-forgot-password')?.plain).toContain('Gürteltier-Kamel');
+      expect(again.fingerprints.tenants.get('atupri')).not.toBe(plain.fingerprints.tenants.get('atupri'));
+      expect(again.fingerprints.tenants.get('kpt')).toBe(plain.fingerprints.tenants.get('kpt'));
+      expect(again.fingerprints.shared).toBe(plain.fingerprints.shared);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
