@@ -82,6 +82,14 @@ async function main() {
     chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-background-networking'],
   });
+  // Stopped half-way (Ctrl+C): leave neither the browser nor the server running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      chrome.kill();
+      own?.child.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
   let failed = false;
   try {
     const faq = option('faq') ? `/${tenant}/${lang}/faq/${option('faq')}` : await firstFaq(origin);
