@@ -83,7 +83,11 @@ async function serveBlankPage(): Promise<{ url: string; close: () => Promise<voi
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
     '<title>Blank page</title><meta name="description" content="A blank page, to measure the machine"><link rel="icon" href="data:,"></head>' +
     '<body><h1>Blank page</h1><p>Nothing to load.</p></body></html>';
-  const server = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+  const server = createHttpServer((req, res) => {
+    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    else if (req.url === '/robots.txt') res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n');
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
