@@ -14,6 +14,7 @@ import { SUGGESTION_DEFAULTS, suggestedEntries } from './suggestions.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import type { ReplyKind } from '../metrics.ts';
 import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
+import { withLanguageNote } from './language-note.ts';
 import type { FlowDef } from './flow-types.ts';
 import { emptyState, type Reply } from './state.ts';
 
@@ -162,8 +163,7 @@ export function createAssistant(deps: {
 
       if (switched && req.lang) {
         // Said in the page's language, so a visitor who did not expect the switch understands it.
-        const note = library.t(req.lang, 'chat:switched', { language: library.t(req.lang, `chat:languages.${switched}`) });
-        result.reply = { ...result.reply, text: `${note}\n\n${result.reply.text}` };
+        result.reply = { ...result.reply, text: withLanguageNote(library.t, req.lang, switched, result.reply.text) };
       }
 
       // Record feedback pressed on an answer.

@@ -110,6 +110,24 @@ function checkLoaded(content: Content, contentDir: string, flows: ReadonlyMap<st
       }
     }
 
+    // The chat's opening suggestions name FAQ entries: one that does not exist is dropped from the chat
+    // without a word, so the editor hears it here, at the id's line. (An entry missing in one language
+    // does not load at all, and is reported as such above.)
+    for (const { value: id, line } of seqItems(tenantFile, 'suggestions')) {
+      if (!LANGS.some((lang) => tc.entries[lang].some((e) => e.id === id))) {
+        errors.push({ file: rel(tenantFile), line, message: `suggestions: there is no FAQ entry "${id}" (a file faq/${id}.<lang>.md)` });
+      }
+    }
+
+    // A contact form whose confirmation cannot say when support answers leaves the visitor guessing.
+    if (tc.tenant.support.contactForm && offers(tc.tenant, 'contact') && !tc.tenant.support.responseTime) {
+      warnings.push({
+        file: rel(tenantFile),
+        line: lineStarting(tenantFile, 'support:'),
+        message: 'support.responseTime is not set: the contact confirmation cannot say when support answers (e.g. "responseTime: { workingDays: 2 }", an EDITOR SETTING)',
+      });
+    }
+
     // Trigger keys are flow ids the product knows, offered to this tenant.
     const offered = [...flows.values()].filter((f) => offers(tc.tenant, f.id)).map((f) => f.id);
     for (const lang of LANGS) {
@@ -442,6 +460,18 @@ function bodyStart(e: FaqEntry): number {
   const close = text.indexOf('\n---', 3);
   const at = close >= 0 ? text.indexOf(e.markdown, close + 4) : text.indexOf(e.markdown);
   return at >= 0 ? text.slice(0, at).split('\n').length : 1;
+}
+
+/** The scalar items of a top-level list of a YAML file (`key: [a, b]` or one per line), with their lines. */
+function seqItems(file: string, key: string): { value: string; line: number | undefined }[] {
+  const source = linesOf(file).join('\n');
+  const counter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: counter });
+  const list = isMap(doc.contents) ? doc.contents.get(key, true) : undefined;
+  if (!isSeq(list)) return [];
+  return list.items.flatMap((item) =>
+    isScalar(item) && typeof item.value === 'string' ? [{ value: item.value, line: item.range ? counter.linePos(item.range[0]).line : undefined }] : [],
+  );
 }
 
 /** The line of each group (top-level list item) of a synonyms file. */

@@ -226,7 +226,7 @@ export function checkTypography(texts: Record<Lang, Text[]>): ContentProblem[] {
 
 const MARK = /EDITOR SETTING|source:/i;
 /** The settings a visitor is told about or sent to; each key below these (each URL, each phone line) is one. */
-const MARKED = [{ path: ['urls'], each: true }, { path: ['support', 'email'] }, { path: ['support', 'contactForm'] }, { path: ['support', 'phones'], each: true }, { path: ['support', 'hours'] }];
+const MARKED = [{ path: ['urls'], each: true }, { path: ['support', 'email'] }, { path: ['support', 'contactForm'] }, { path: ['support', 'phones'], each: true }, { path: ['support', 'hours'] }, { path: ['support', 'responseTime'] }];
 
 /**
  * Every value of tenant.yaml that visitors are told or sent to carries a comment: `# source: …` when the

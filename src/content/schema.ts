@@ -43,6 +43,13 @@ export const tenantSchema = z
             })
             .strict(),
         ),
+        /** When support answers a contact request, told in the confirmation: working days or hours. */
+        responseTime: z
+          .union([
+            z.object({ workingDays: z.int('a whole number of working days').min(1, 'at least 1 working day').max(20, 'at most 20 working days') }).strict(),
+            z.object({ hours: z.int('a whole number of hours').min(1, 'at least 1 hour').max(72, 'at most 72 hours: beyond, give working days') }).strict(),
+          ], { error: 'either "workingDays: 2" or "hours: 24"' })
+          .optional(),
       })
       .strict(),
     embed: z.object({ allowedOrigins: z.array(z.url({ message: 'an origin like "https://www.example.ch"' })) }).strict(),

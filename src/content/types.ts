@@ -24,6 +24,8 @@ export type Tenant = {
     contactForm: boolean;
     phones: Partial<Record<Lang, PhoneLine>>;
     hours: OpeningSlot[];
+    /** When support answers a contact request (the confirmation says so); unset: no time is promised. */
+    responseTime?: { workingDays: number } | { hours: number };
   };
   embed: { allowedOrigins: string[] };
   categories: { id: string; title: Localized }[];

@@ -1,6 +1,6 @@
 /** The contact form inside the conversation: name, e-mail, optional customer number, topic, message. */
 import { z } from 'zod';
-import type { FlowDef } from '../chat/flow-types.ts';
+import type { FlowContext, FlowDef } from '../chat/flow-types.ts';
 import { paramsOf } from './params.ts';
 import { parseEmail, parseMessage, parseName, parseOptionalNumber } from './inputs.ts';
 import { vars } from './shared.ts';
@@ -14,6 +14,14 @@ export const contactParams = z
   .strict();
 
 const TOPICS = ['login', 'registration', 'coverage', 'documents', 'invoices', 'other'] as const;
+
+/** The confirmation, with when support answers when the tenant's editors have set it. */
+function sentText(ctx: FlowContext): string {
+  const time = ctx.tenant.support.responseTime;
+  if (!time) return ctx.t(k('sent'), vars(ctx));
+  const within = 'workingDays' in time ? ctx.t(k('within.workingDays'), { count: time.workingDays }) : ctx.t(k('within.hours'), { count: time.hours });
+  return ctx.t(k('sentWithin'), vars(ctx, { within }));
+}
 
 export const contact: FlowDef = {
   id: 'contact',
@@ -54,7 +62,7 @@ export const contact: FlowDef = {
         return 'sent';
       },
     },
-    sent: { text: (ctx) => ctx.t(k('sent'), vars(ctx)), end: true },
+    sent: { text: sentText, end: true },
     // Nothing typed is lost: the answers stay in the flow, and "try again" sends them again.
     failed: {
       text: (ctx) => ctx.t(k('failed'), vars(ctx)),

@@ -9,6 +9,7 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Assistant } from '../chat/assistant.ts';
+import { replyLanguage } from '../chat/language-note.ts';
 import { isLang, type Lang } from '../content/types.ts';
 import { visitorFrom } from './auth.ts';
 import { MAX_MESSAGE } from './chat-api.ts';
@@ -70,7 +71,8 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         chatPath: x.chatPath,
         embedded: x.embedded,
         conversationId: history ? id : undefined,
-        messages: history?.messages ?? [],
+        // Each reply in the language it was given in (a note opens those in another than the page's).
+        messages: (history?.messages ?? []).map((m) => (m.role === 'assistant' ? { ...m, language: replyLanguage(x.ctx.library.t, x.ctx.lang, m.text) } : m)),
         lastReply: history?.conversation.state.lastReply,
         ask: history?.conversation.state.ask ?? null,
         prefill: (c.req.query('message') ?? '').slice(0, MAX_MESSAGE),
@@ -134,6 +136,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         conversationId: result.conversationId,
         visitorText: result.visitorText,
         reply: result.reply,
+        language: replyLanguage(x.ctx.library.t, x.ctx.lang, result.reply.text, result.lang),
         ask: result.ask ?? null,
         inputKind: result.reply.input?.kind ?? 'text',
       }),

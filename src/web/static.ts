@@ -1,4 +1,4 @@
-/** Static assets: the stylesheet, htmx from its npm package (never a CDN) and a theme per tenant. */
+/** Static assets: the stylesheet, htmx from its npm package (never a CDN), its loader, and a theme per tenant. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,18 +9,20 @@ const require = createRequire(import.meta.url);
 const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 const css = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
 const chatScript = readFileSync(new URL('./static/chat.js', import.meta.url), 'utf8');
+const enhanceScript = readFileSync(new URL('./static/enhance.js', import.meta.url), 'utf8');
 
 const CACHE = 'public, max-age=3600';
 /** Addresses with the right version (`?v=`) never change: browsers keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The version of the static files of this build, put in their addresses by the pages. */
-export const ASSET_VERSION = createHash('sha256').update(htmx).update(css).update(chatScript).digest('hex').slice(0, 10);
+export const ASSET_VERSION = createHash('sha256').update(htmx).update(css).update(chatScript).update(enhanceScript).digest('hex').slice(0, 10);
 
 export function staticAssets(deps: WebDeps) {
   const app = new Hono<Env>();
   const cache = (v: string | undefined, current = ASSET_VERSION) => (v === current ? IMMUTABLE : CACHE);
   app.get('/htmx.min.js', (c) => c.body(htmx, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': cache(c.req.query('v')) }));
+  app.get('/enhance.js', (c) => c.body(enhanceScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': cache(c.req.query('v')) }));
   app.get('/chat.js', (c) => c.body(chatScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': cache(c.req.query('v')) }));
   app.get('/app.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': cache(c.req.query('v')) }));
   // The pages' one stylesheet: the shared styles with the tenant's colours (one request, not two).

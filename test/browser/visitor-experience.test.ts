@@ -97,6 +97,54 @@ describe.skipIf(!hasChromium)('the visitor in the browser', { timeout: 60_000 },
     });
   }
 
+  it('htmx loads when the visitor first reaches for the page; words typed before it are searched', async () => {
+    const page = await newPage(PHONE);
+    await page.goto(`${assistant.origin}/kpt/fr/`);
+    await ready(page);
+    // Loaded, shown and scrollable without htmx having run.
+    expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    // Typed at once, before htmx has loaded: the words are searched as soon as it has, in this page.
+    await page.locator('#q').pressSequentially('carte de codes', { delay: 5 });
+    await expect.poll(() => page.evaluate(() => 'htmx' in window)).toBe(true);
+    await expect.poll(() => decodeURIComponent(page.url()).replace(/\+/g, ' ')).toContain('/kpt/fr/search?q=carte de codes');
+    await expect.poll(() => page.locator('#results a').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+  });
+
+  it('a suggestion pressed before htmx has loaded is sent through htmx, not as a page reload', async () => {
+    const page = await newPage(PHONE);
+    await page.goto(`${assistant.origin}/kpt/fr/chat`);
+    await ready(page);
+    expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const posts: (string | undefined)[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.headers()['hx-request']); });
+    const first = page.locator('.suggestions button').first();
+    const question = (await first.textContent())!.trim();
+    await first.click();
+    await expect.poll(() => page.locator('#chat-log .msg.assistant[data-kind]').count()).toBe(1);
+    await expect.poll(() => page.locator('#chat-log .msg.visitor').last().textContent()).toContain(question);
+    expect(posts).toEqual(['true']);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+  });
+
+  it('a form held for htmx is sent the plain way when htmx cannot be loaded', async () => {
+    const page = await newPage();
+    await page.route('**/static/htmx.min.js*', (route) => route.abort());
+    await page.goto(`${assistant.origin}/kpt/fr/chat`);
+    await ready(page);
+    const first = page.locator('.suggestions button').first();
+    const question = (await first.textContent())!.trim();
+    await first.click();
+    // Post, redirect, and the plain page with the question and its reply.
+    await expect.poll(() => page.locator('#chat-log .msg.visitor').count()).toBe(1);
+    expect((await page.locator('#chat-log .msg.visitor').textContent())!).toContain(question);
+    expect(await page.locator('#latest').count()).toBe(1);
+  });
+
   it('the assistant is reached from the help page by keyboard within a few Tab presses', async () => {
     const page = await newPage();
     await page.goto(`${assistant.origin}/kpt/fr/`);

@@ -269,4 +269,59 @@ describe('npm run content:check on a broken fixture', () => {
   });
 });
 
+describe('npm run content:check: the chat\'s opening suggestions', () => {
+  it('names a suggestion without an FAQ entry at its line in tenant.yaml, and exits 1', () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('suggestions', { [file]: replace('categories:\n', 'suggestions:\n  - login-password\n  - login-pasword\n  - documents-upload\ncategories:\n') });
+    const run = runCli({ CONTENT_DIR: dir, LOCALES_DIR: GOOD_LOCALES });
+    // (The CLI knows every flow of the product, whose texts the fixture's locales lack: those lines are not ours.)
+    const ours = run.lines.filter((l) => l.includes('suggestions'));
+    expect(ours).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, '- login-pasword')}: suggestions: there is no FAQ entry "login-pasword" (a file faq/login-pasword.<lang>.md)`]);
+    expect(run.status).toBe(1);
+  });
+
+  it('reads the inline list form too', () => {
+    const file = 'acme/tenant.yaml';
+    const dir = broken('suggestions-inline', { [file]: replace('categories:\n', 'suggestions: [login-password, documents-uplaod]\ncategories:\n') });
+    expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'suggestions:')}: suggestions: there is no FAQ entry "documents-uplaod" (a file faq/documents-uplaod.<lang>.md)`]);
+  });
+});
+
+describe('npm run content:check: when support answers (support.responseTime)', () => {
+  const file = 'acme/tenant.yaml';
+  const hours = '    - { days: [mon, tue, wed, thu, fri], open: "08:00", close: "17:00" }\n';
+  const withTime = (setting: string, mark = '  # EDITOR SETTING: how soon support answers\n') => ({ [file]: replace(hours, `${hours}${mark}  responseTime: ${setting}\n`) });
+
+  it('accepts working days or hours marked as an editor setting', () => {
+    expect(check(broken('response-days', withTime('{ workingDays: 2 }')))).toEqual({ errors: [], warnings: [] });
+    expect(check(broken('response-hours', withTime('{ hours: 24 }')))).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('reports a value that is not a response time, at its line', () => {
+    const zero = broken('response-zero', withTime('{ hours: 0 }'));
+    const days = broken('response-unit', withTime('{ days: 2 }'));
+    const run = runCli({ CONTENT_DIR: zero, LOCALES_DIR: GOOD_LOCALES });
+    expect(run.lines).toEqual([`${shownPath(zero, file)}:${lineOf(zero, file, 'responseTime:')}: support.responseTime.hours: at least 1 hour`, 'content:check: 1 error, 0 warnings']);
+    expect(run.status).toBe(1);
+    expect(check(days).errors).toEqual([`${shownPath(days, file)}:${lineOf(days, file, 'responseTime:')}: support.responseTime: either "workingDays: 2" or "hours: 24"`]);
+  });
+
+  it('asks for the EDITOR SETTING mark, since the source pages give no response time', () => {
+    const dir = broken('response-unmarked', withTime('{ workingDays: 2 }', ''));
+    const errors = check(dir).errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^${escape(shownPath(dir, file))}:${lineOf(dir, file, 'responseTime:')}: .*responseTime`));
+  });
+
+  it('warns when a tenant offers the contact form without one', () => {
+    const flows: ReadonlyMap<string, CheckedFlow> = new Map([...FIXTURE_FLOWS, ['contact', { id: 'contact' }]]);
+    const dir = broken('response-missing', { [file]: replace('flows:\n', 'flows:\n  contact:\n') });
+    expect(check(dir, flows).warnings).toEqual([
+      `${shownPath(dir, file)}:${lineOf(dir, file, 'support:')}: support.responseTime is not set: the contact confirmation cannot say when support answers (e.g. "responseTime: { workingDays: 2 }", an EDITOR SETTING)`,
+    ]);
+    const set = broken('response-set', { [file]: (t) => withTime('{ workingDays: 2 }')[file]!(t as string).replace('flows:\n', 'flows:\n  contact:\n') });
+    expect(check(set, flows)).toEqual({ errors: [], warnings: [] });
+  });
+});
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

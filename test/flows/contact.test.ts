@@ -1,5 +1,9 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildChatApp, choiceIds, Visitor } from '../helpers/chat.ts';
+import { ROOT } from '../helpers/app.ts';
+import { buildChatApp, choiceIds, Visitor, type ChatApp } from '../helpers/chat.ts';
 
 const testApp = buildChatApp();
 afterAll(() => testApp.dispose());
@@ -52,7 +56,9 @@ describe('contact form in the conversation', () => {
     expect(sent.reply.flow).toEqual({ id: 'contact', step: 'sent' });
     const reference = /référence\s:\s(\S+)\./.exec(sent.reply.text)?.[1];
     expect(reference).toMatch(/^D-[0-9A-F]{8}$/);
-    expect(sent.reply.text).toBe(t('flows:contact.sent', { reference }));
+    // KPT's editors promise an answer within two working days (support.responseTime in tenant.yaml).
+    expect(sent.reply.text).toBe(t('flows:contact.sentWithin', { reference, within: t('flows:contact.within.workingDays', { count: 2 }) }));
+    expect(sent.reply.text).toContain('Nous vous répondrons par e-mail dans un délai de 2 jours ouvrables.');
 
     const request = await store.getContactRequest(reference!);
     expect(request).toMatchObject({
@@ -110,5 +116,59 @@ describe('contact form in the conversation', () => {
     const r = await v.press('cancel');
     expect(r.reply.text).toBe(t('chat:cancelled'));
     expect((await store.listContactRequests('kpt', 100)).length).toBe(before);
+  });
+});
+
+/** Asks for a person in the page's language and sends the contact form; returns the confirmation. */
+async function sendContact(chat: ChatApp['app'], tenant: string, lang: 'fr' | 'de' | 'it') {
+  const v = new Visitor(chat, tenant, lang);
+  const ask = { fr: "je veux parler à quelqu'un", de: 'Ich möchte mit jemandem sprechen', it: 'Vorrei parlare con una persona' }[lang];
+  expect((await v.say(ask)).reply.kind).toBe('escalate');
+  await v.press('contact-form');
+  await v.say('Marie Exemple');
+  await v.say('marie.exemple@example.ch');
+  await v.press('skip');
+  await v.press('topic-other');
+  await v.say({ fr: 'Une question sur mes documents.', de: 'Eine Frage zu meinen Dokumenten.', it: 'Una domanda sui miei documenti.' }[lang]);
+  const sent = await v.press('send');
+  expect(sent.reply.flow).toEqual({ id: 'contact', step: 'sent' });
+  return sent.reply.text;
+}
+
+describe('the contact confirmation says when support answers (support.responseTime, an editor setting)', () => {
+  it('in working days, in each language, as the shipped tenants set it', async () => {
+    expect(await sendContact(app, 'atupri', 'fr')).toMatch(/Nous vous répondrons par e-mail dans un délai de 2 jours ouvrables\.$/);
+    expect(await sendContact(app, 'kpt', 'de')).toMatch(/Wir antworten Ihnen innert 2 Arbeitstagen per E-Mail\.$/);
+    expect(await sendContact(app, 'atupri', 'it')).toMatch(/Le risponderemo per e-mail entro 2 giorni lavorativi\.$/);
+  });
+
+  describe('with other settings', () => {
+    // A copy of the shipped content: KPT answers within hours, Atupri's editors have set no time.
+    const contentDir = mkdtempSync(join(tmpdir(), 'contact-response-time-'));
+    cpSync(join(ROOT, 'content'), contentDir, { recursive: true });
+    const edit = (file: string, from: string, to: string) => {
+      const path = join(contentDir, file);
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes(from)) throw new Error(`${file}: "${from}" not found`);
+      writeFileSync(path, text.replace(from, to));
+    };
+    edit('kpt/tenant.yaml', 'responseTime: { workingDays: 2 }', 'responseTime: { hours: 24 }');
+    edit('atupri/tenant.yaml', 'responseTime: { workingDays: 2 }', '');
+    const other = buildChatApp({ env: { CONTENT_DIR: contentDir } });
+    afterAll(() => {
+      other.dispose();
+      rmSync(contentDir, { recursive: true, force: true });
+    });
+
+    it('in hours', async () => {
+      expect(await sendContact(other.app, 'kpt', 'fr')).toMatch(/Nous vous répondrons par e-mail dans un délai de 24 heures\.$/);
+      expect(await sendContact(other.app, 'kpt', 'it')).toMatch(/Le risponderemo per e-mail entro 24 ore\.$/);
+    });
+
+    it('promises no time when none is set', async () => {
+      const text = await sendContact(other.app, 'atupri', 'de');
+      expect(text).toMatch(/Wir antworten Ihnen per E-Mail\.$/);
+      expect(text).not.toMatch(/innert/);
+    });
   });
 });

@@ -258,6 +258,29 @@ describe('static assets', () => {
     expect(await res.text()).toBe(shipped);
   });
 
+  it('blocks no page on a script: htmx comes through its loader when the visitor reaches for the page', async () => {
+    for (const path of ['/atupri/fr/', '/atupri/fr/faq/login-forgot-password', '/atupri/fr/chat']) {
+      const { html } = await page(path);
+      const scripts = [...html.matchAll(/<script\s[^>]*src="[^"]*"[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toMatch(/\s(defer|async)[\s>]/);
+      // htmx is not run while the page loads: the loader names it, a prefetch fetches it early.
+      expect(html, path).not.toMatch(/<script\s[^>]*src="\/static\/htmx/);
+      const loader = /<script src="(\/static\/enhance\.js\?v=[0-9a-f]+)" data-htmx="(\/static\/htmx\.min\.js\?v=[0-9a-f]+)" defer><\/script>/.exec(html);
+      expect(loader, path).not.toBeNull();
+      expect(html, path).toContain(`<link rel="prefetch" href="${loader![2]}" as="script">`);
+      // Versioned addresses never change: browsers keep them a year.
+      for (const src of [loader![1]!, loader![2]!]) {
+        const res = await app.request(src);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/javascript/);
+        expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      }
+    }
+    const loader = await (await app.request('/static/enhance.js')).text();
+    expect(loader).toContain("getAttribute('data-htmx')");
+  });
+
   it('serves the theme of a tenant from its tenant.yaml colours', async () => {
     const { primary, accent } = content().tenants.get('kpt')!.tenant.theme;
     const res = await app.request('/static/theme/kpt.css');

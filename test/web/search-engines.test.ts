@@ -86,7 +86,7 @@ describe('the search while typing', () => {
     const { html } = await page('/kpt/fr/');
     const form = /<form class="search"[\s\S]*?<\/form>/.exec(html)![0];
     expect(/<form[^>]*>/.exec(form)![0]).toMatch(/hx-trigger="submit" hx-push-url="true" hx-swap="innerHTML" hx-disinherit="\*"/);
-    expect(/<input id="q"[^>]*>/.exec(form)![0]).toMatch(/hx-trigger="input changed delay:250ms" hx-replace-url="true"/);
+    expect(/<input id="q"[^>]*>/.exec(form)![0]).toMatch(/hx-trigger="input changed delay:250ms, help-assistant:enhanced" hx-replace-url="true"/);
   });
 
   it('answers htmx with the fragment and a history restore with the whole page, varying on both headers', async () => {

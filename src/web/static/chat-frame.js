@@ -79,8 +79,8 @@
     location.href = inFrame(to);
   });
 
-  // Ready once htmx has wired the forms (its DOMContentLoaded listener was added before this one), so
-  // that a visitor typing as soon as focus arrives never falls back to a full-page post.
+  // Ready at once: a message sent before htmx has loaded (static/enhance.js loads it on the first focus
+  // or tap) is held and sent through htmx when it is, never as a full-page post.
   var start = function () {
     post('ready');
     update();
