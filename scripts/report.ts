@@ -3,12 +3,9 @@
  * Prints what visitors could not find: the top unanswered questions, the least helpful entries and the
  * escalation rate per topic, from the question log and feedback in DATA_DIR (or DATABASE_URL). Without --tenant: every tenant.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadContent } from '../src/content/load.ts';
 import { buildReport, formatReport, parseSince, reportCsv } from '../src/insights/report.ts';
-import { openStore } from '../src/store/open.ts';
-import { cliArgs, configOrExit } from './cli.ts';
+import { cliArgs, configOrExit, existingStoreOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run report -- [--tenant kpt] [--since 30d|12h|2w|2025-01-31] [--top 20] [--csv]';
 
@@ -37,24 +34,8 @@ if (content.ok && tenantArg && !known.includes(tenantArg)) {
   process.exit(2);
 }
 
-// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR, which must exist.
-const file = join(config.dataDir, 'assistant.db');
-if (!config.database && !existsSync(file)) {
-  console.error(`No question log yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
-  process.exit(1);
-}
-const opened = openStore(config);
-if (!opened.ok) {
-  console.error(opened.problem);
-  process.exit(1);
-}
-const store = opened.store;
-try {
-  await store.ready();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
+// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR.
+const store = await existingStoreOrExit(config, 'No question log yet');
 try {
   const out: string[] = [];
   for (const [i, tenant] of tenants.entries()) {

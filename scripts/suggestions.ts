@@ -4,13 +4,10 @@
  * mean", or an unsure answer rated helpful), grouped by the entry's file and ready to paste under its
  * `alternates`. Reads DATA_DIR (or DATABASE_URL); changes no file.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadContent } from '../src/content/load.ts';
 import { formatProblem, isLang } from '../src/content/types.ts';
 import { formatSuggestions, groupSuggestions } from '../src/insights/suggested-alternates.ts';
-import { openStore } from '../src/store/open.ts';
-import { cliArgs, configOrExit } from './cli.ts';
+import { cliArgs, configOrExit, existingStoreOrExit } from './cli.ts';
 
 const USAGE = 'usage: npm run suggestions -- [--tenant kpt] [--lang fr|de|it]';
 const { option } = cliArgs(USAGE);
@@ -32,24 +29,8 @@ if (unknown) {
   console.error(`There is no tenant "${unknown}"; the tenants are ${[...content.content.tenants.keys()].join(', ')}.`);
   process.exit(2);
 }
-// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR, which must exist.
-const file = join(config.dataDir, 'assistant.db');
-if (!config.database && !existsSync(file)) {
-  console.error(`No suggestions yet: ${file} does not exist (DATA_DIR=${config.dataDir}).`);
-  process.exit(1);
-}
-const opened = openStore(config);
-if (!opened.ok) {
-  console.error(opened.problem);
-  process.exit(1);
-}
-const store = opened.store;
-try {
-  await store.ready();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
+// DATABASE_URL: the shared PostgreSQL database; else the SQLite file in DATA_DIR.
+const store = await existingStoreOrExit(config, 'No suggestions yet');
 try {
   const lines: string[] = [];
   for (const tenant of tenants) {

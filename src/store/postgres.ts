@@ -6,20 +6,18 @@
  */
 import pg from 'pg';
 import { migratePostgres } from './migrate.ts';
+import { toAction, toContact, toConversation, toSuggestion, type Row } from './rows.ts';
 import {
   StoreUnavailableError,
   type ActionClaim,
   type ClaimOutcome,
-  type ContactRequest,
   type Feedback,
   type OutboxMessage,
   type PurgeKind,
   type QuestionLog,
-  type RecordedAction,
   type Store,
   type StoreHealth,
   type StoredMessage,
-  type Suggestion,
 } from './types.ts';
 
 export type PostgresOptions = {
@@ -50,7 +48,6 @@ const lockKey = (name: string) => {
   return h;
 };
 
-type Row = Record<string, unknown>;
 
 export function openPostgresStore(options: PostgresOptions): Store {
   const pool = new pg.Pool({
@@ -102,20 +99,24 @@ export function openPostgresStore(options: PostgresOptions): Store {
       }
     });
 
-  /** Several statements in one transaction on one connection. */
-  const transaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => track(() => inTransaction(work));
-  const inTransaction = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+  /** A connection of the pool, after the migrations, with outages turned into StoreUnavailableError. */
+  const connected = async (): Promise<pg.PoolClient> => {
     try {
       await ready();
     } catch (err) {
       throw new StoreUnavailableError('unreachable', { cause: err });
     }
-    let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      return await pool.connect();
     } catch (err) {
       throw outage(err) ?? err;
     }
+  };
+
+  /** Several statements in one transaction on one connection. */
+  const transaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => track(() => inTransaction(work));
+  const inTransaction = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await connected();
     try {
       await client.query('BEGIN');
       const value = await work(client);
@@ -129,28 +130,6 @@ export function openPostgresStore(options: PostgresOptions): Store {
     }
   };
 
-  const toContact = (r: Row): ContactRequest => ({
-    reference: r.reference as string,
-    tenant: r.tenant as string,
-    lang: r.lang as ContactRequest['lang'],
-    conversationId: (r.conversation_id as string | null) ?? null,
-    name: r.name as string,
-    email: r.email as string,
-    customerNumber: (r.customer_number as string | null) ?? null,
-    topic: r.topic as string,
-    message: r.message as string,
-    transcript: JSON.parse(r.transcript as string) as StoredMessage[],
-    createdAt: r.created_at as string,
-  });
-  const toAction = (r: Row): RecordedAction => ({
-    tenant: r.tenant as string,
-    action: r.action as string,
-    idempotencyKey: r.idempotency_key as string,
-    subject: (r.subject as string | null) ?? null,
-    paramsHash: (r.params_hash as string | null) ?? null,
-    result: JSON.parse(r.result as string),
-    createdAt: r.created_at as string,
-  });
 
   const PURGE: Record<Exclude<PurgeKind, 'conversations'>, string> = {
     questions: 'DELETE FROM question_log WHERE id IN (SELECT id FROM question_log WHERE at < $1 LIMIT $2)',
@@ -168,15 +147,7 @@ export function openPostgresStore(options: PostgresOptions): Store {
 
     async getConversation(id) {
       const r = (await query('SELECT * FROM conversations WHERE id = $1', [id])).rows[0];
-      if (!r) return undefined;
-      return {
-        id: r.id as string,
-        tenant: r.tenant as string,
-        lang: r.lang as ContactRequest['lang'],
-        state: JSON.parse(r.state as string),
-        createdAt: r.created_at as string,
-        updatedAt: r.updated_at as string,
-      };
+      return r ? toConversation(r) : undefined;
     },
     async saveConversation(c) {
       await query(
@@ -355,14 +326,7 @@ export function openPostgresStore(options: PostgresOptions): Store {
       );
     },
     async suggestions(tenant) {
-      return (await query('SELECT * FROM suggestions WHERE tenant = $1 ORDER BY count DESC, last_at DESC', [tenant])).rows.map((r) => ({
-        tenant: r.tenant as string,
-        lang: r.lang as Suggestion['lang'],
-        entryId: r.entry_id as string,
-        phrasing: r.phrasing as string,
-        count: Number(r.count),
-        lastAt: r.last_at as string,
-      }));
+      return (await query('SELECT * FROM suggestions WHERE tenant = $1 ORDER BY count DESC, last_at DESC', [tenant])).rows.map(toSuggestion);
     },
 
     async purgeBatch(kind, before, limit) {
@@ -378,17 +342,7 @@ export function openPostgresStore(options: PostgresOptions): Store {
       return (await query(PURGE[kind], [cutoff, limit])).rowCount ?? 0;
     },
     async exclusively<T>(name: string, task: () => Promise<T>) {
-      try {
-        await ready();
-      } catch (err) {
-        throw new StoreUnavailableError('unreachable', { cause: err });
-      }
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw outage(err) ?? err;
-      }
+      const client = await connected();
       try {
         // A session lock, held by this connection while the task runs; another instance's try fails at once.
         const got = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_NAMESPACE, lockKey(name)])).rows[0]!.locked;

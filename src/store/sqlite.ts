@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateSqlite } from './migrate.ts';
-import { StoreUnavailableError, type ContactRequest, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type RecordedAction, type Store, type StoreHealth, type StoredMessage, type Suggestion, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
+import { toAction, toContact, toConversation, toSuggestion, type Row } from './rows.ts';
+import { StoreUnavailableError, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type Store, type StoreHealth, type StoredMessage, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
 
 export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
 
@@ -157,29 +158,6 @@ function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<St
     probe: db.prepare("INSERT INTO kv (key, value) VALUES ('probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
 
-  type Row = Record<string, unknown>;
-  const toContact = (r: Row): ContactRequest => ({
-    reference: r.reference as string,
-    tenant: r.tenant as string,
-    lang: r.lang as ContactRequest['lang'],
-    conversationId: (r.conversation_id as string | null) ?? null,
-    name: r.name as string,
-    email: r.email as string,
-    customerNumber: (r.customer_number as string | null) ?? null,
-    topic: r.topic as string,
-    message: r.message as string,
-    transcript: JSON.parse(r.transcript as string) as StoredMessage[],
-    createdAt: r.created_at as string,
-  });
-  const toAction = (r: Row): RecordedAction => ({
-    tenant: r.tenant as string,
-    action: r.action as string,
-    idempotencyKey: r.idempotency_key as string,
-    subject: (r.subject as string | null) ?? null,
-    paramsHash: (r.params_hash as string | null) ?? null,
-    result: JSON.parse(r.result as string),
-    createdAt: r.created_at as string,
-  });
 
   /** Runs one write with synchronous = FULL: on disk (with all before it) when it returns. */
   const durably = <T>(write: () => T): T => {
@@ -220,15 +198,7 @@ function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<St
   const store: Sync<Omit<Store, 'engine' | 'exclusively'>> = {
     getConversation(id) {
       const r = q.getConv.get(id) as Row | undefined;
-      if (!r) return undefined;
-      return {
-        id: r.id as string,
-        tenant: r.tenant as string,
-        lang: r.lang as Conversation['lang'],
-        state: JSON.parse(r.state as string),
-        createdAt: r.created_at as string,
-        updatedAt: r.updated_at as string,
-      };
+      return r ? toConversation(r) : undefined;
     },
     saveConversation(c) {
       q.upsertConv.run({ ...c, state: JSON.stringify(c.state) });
@@ -308,14 +278,7 @@ function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<St
       q.addSuggestion.run({ tenant: x.tenant, lang: x.lang, entryId: x.entryId, phrasing: x.phrasing, at: x.at });
     },
     suggestions: (tenant) =>
-      (q.suggestions.all(tenant) as Row[]).map((r) => ({
-        tenant: r.tenant as string,
-        lang: r.lang as Suggestion['lang'],
-        entryId: r.entry_id as string,
-        phrasing: r.phrasing as string,
-        count: r.count as number,
-        lastAt: r.last_at as string,
-      })),
+      (q.suggestions.all(tenant) as Row[]).map(toSuggestion),
     purgeBatch(kind: PurgeKind, before: string, limit: number) {
       if (kind === 'conversations') return purgeConversations(before, limit);
       if (kind === 'rateBuckets') return q.purgeBuckets.run(Date.parse(before), limit).changes;
