@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { migratePostgres } from './migrate.ts';
-import { toAction, toContact, toConversation, toSuggestion, type Row } from './rows.ts';
+import { toAction, toContact, toConversation, toQuestion, toSuggestion, type Row } from './rows.ts';
 import {
   StoreUnavailableError,
   type ActionClaim,
@@ -14,7 +14,6 @@ import {
   type Feedback,
   type OutboxMessage,
   type PurgeKind,
-  type QuestionLog,
   type Store,
   type StoreHealth,
   type StoredMessage,
@@ -291,16 +290,7 @@ export function openPostgresStore(options: PostgresOptions): Store {
       ]);
     },
     async questions(tenant, since) {
-      return (await query('SELECT * FROM question_log WHERE tenant = $1 AND at >= $2 ORDER BY id', [tenant, since])).rows.map((r) => ({
-        tenant: r.tenant as string,
-        lang: r.lang as QuestionLog['lang'],
-        question: r.question as string,
-        outcome: r.outcome as QuestionLog['outcome'],
-        entryId: (r.entry_id as string | null) ?? null,
-        topic: (r.topic as string | null) ?? null,
-        source: r.source as QuestionLog['source'],
-        at: r.at as string,
-      }));
+      return (await query('SELECT * FROM question_log WHERE tenant = $1 AND at >= $2 ORDER BY id', [tenant, since])).rows.map(toQuestion);
     },
     async addFeedback(f) {
       await query('INSERT INTO feedback (tenant, lang, entry_id, helpful, reason, source, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [

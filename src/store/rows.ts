@@ -1,5 +1,5 @@
 /** Rows of the tables both engines share, read back into the store's types: one mapping for both. */
-import type { ContactRequest, Conversation, RecordedAction, StoredMessage, Suggestion } from './types.ts';
+import type { ContactRequest, Conversation, QuestionLog, RecordedAction, StoredMessage, Suggestion } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -43,4 +43,15 @@ export const toSuggestion = (r: Row): Suggestion => ({
   phrasing: r.phrasing as string,
   count: Number(r.count),
   lastAt: r.last_at as string,
+});
+
+export const toQuestion = (r: Row): QuestionLog => ({
+  tenant: r.tenant as string,
+  lang: r.lang as QuestionLog['lang'],
+  question: r.question as string,
+  outcome: r.outcome as QuestionLog['outcome'],
+  entryId: (r.entry_id as string | null) ?? null,
+  topic: (r.topic as string | null) ?? null,
+  source: r.source as QuestionLog['source'],
+  at: r.at as string,
 });

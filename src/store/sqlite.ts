@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateSqlite } from './migrate.ts';
-import { toAction, toContact, toConversation, toSuggestion, type Row } from './rows.ts';
+import { toAction, toContact, toConversation, toQuestion, toSuggestion, type Row } from './rows.ts';
 import { StoreUnavailableError, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type Store, type StoreHealth, type StoredMessage, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
 
 export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
@@ -251,16 +251,7 @@ function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<St
       q.logQuestion.run(x);
     },
     questions: (tenant, since) =>
-      (q.questions.all(tenant, since) as Row[]).map((r) => ({
-        tenant: r.tenant as string,
-        lang: r.lang as QuestionLog['lang'],
-        question: r.question as string,
-        outcome: r.outcome as QuestionLog['outcome'],
-        entryId: (r.entry_id as string | null) ?? null,
-        topic: (r.topic as string | null) ?? null,
-        source: r.source as QuestionLog['source'],
-        at: r.at as string,
-      })),
+      (q.questions.all(tenant, since) as Row[]).map(toQuestion),
     addFeedback(f) {
       q.addFeedback.run({ ...f, helpful: f.helpful ? 1 : 0 });
     },
