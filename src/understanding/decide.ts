@@ -119,12 +119,12 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
   // model took the wording for one of our subjects or for the advice it refuses.
   const said = wordFeaturesFor(message);
-  const advice = u.advice.predict(said)[ADVICE]!;
+  const way = u.actOrFact.predict(said);
+  const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(said)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
-  if (advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
+  if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
     const entry = subjectEntry(model, subject);
-    const way = u.actOrFact.predict(said);
-    return { decision: { kind: 'advice', ...(entry ? { entry } : {}) }, explanation: explain(reading, { act: way[ACT]!, fact: way[FACT]!, advice }) };
+    return { decision: { kind: 'advice', ...(entry ? { entry } : {}) }, explanation: explain(reading, asking) };
   }
   if (top.kind === 'oos') return { decision: { kind: 'oos' }, explanation: explain(reading) };
   if (top.kind === 'contact') return { decision: { kind: 'contact' }, explanation: explain(reading) };
@@ -141,8 +141,6 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const entry = subjectEntry(model, first);
   const handler = entry ? model.handlerOf.get(entry) : undefined;
   const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
-  const way = u.actOrFact.predict(said);
-  const asking = { act: way[ACT]!, fact: way[FACT]!, advice };
   if (!flow) {
     return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, explanation: explain(reading) };
   }
