@@ -215,6 +215,8 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
     await launcher(page, 'Assistent KPTnet').click();
     expect(await page.locator('help-assistant iframe').getAttribute('src')).toContain('/kpt/de/chat?embed=1');
     await expect.poll(() => frame.locator('html').getAttribute('lang')).toBe('de');
+    // The reloaded chat has said it is ready and the widget has handed it the focus, as after any opening.
+    await expect.poll(() => frame.locator('#chat-input').evaluate((el) => document.activeElement === el), { timeout: 10_000 }).toBe(true);
 
     await ask(frame, 'Ich möchte mit jemandem sprechen');
     expect(await replies(frame).last().getAttribute('data-kind')).toBe('escalate');
