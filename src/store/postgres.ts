@@ -6,13 +6,12 @@
  */
 import pg from 'pg';
 import { migratePostgres } from './migrate.ts';
-import { toAction, toContact, toConversation, toQuestion, toSuggestion, type Row } from './rows.ts';
+import { toAction, toContact, toConversation, toOutbox, toQuestion, toSuggestion, type Row } from './rows.ts';
 import {
   StoreUnavailableError,
   type ActionClaim,
   type ClaimOutcome,
   type Feedback,
-  type OutboxMessage,
   type PurgeKind,
   type Store,
   type StoreHealth,
@@ -273,15 +272,7 @@ export function openPostgresStore(options: PostgresOptions): Store {
     },
     async listOutbox(tenant, limit = 100) {
       const rows = (await query('SELECT * FROM outbox WHERE ($1::text IS NULL OR tenant = $1) ORDER BY id DESC LIMIT $2', [tenant ?? null, limit])).rows;
-      return rows.map((r) => ({
-        id: Number(r.id),
-        tenant: r.tenant as string,
-        channel: r.channel as OutboxMessage['channel'],
-        recipient: r.recipient as string,
-        subject: r.subject as string,
-        body: r.body as string,
-        createdAt: r.created_at as string,
-      }));
+      return rows.map(toOutbox);
     },
 
     async logQuestion(x) {

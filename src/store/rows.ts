@@ -1,5 +1,5 @@
 /** Rows of the tables both engines share, read back into the store's types: one mapping for both. */
-import type { ContactRequest, Conversation, QuestionLog, RecordedAction, StoredMessage, Suggestion } from './types.ts';
+import type { ContactRequest, Conversation, OutboxMessage, QuestionLog, RecordedAction, StoredMessage, Suggestion } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -54,4 +54,14 @@ export const toQuestion = (r: Row): QuestionLog => ({
   topic: (r.topic as string | null) ?? null,
   source: r.source as QuestionLog['source'],
   at: r.at as string,
+});
+
+export const toOutbox = (r: Row): OutboxMessage => ({
+  id: Number(r.id),
+  tenant: r.tenant as string,
+  channel: r.channel as OutboxMessage['channel'],
+  recipient: r.recipient as string,
+  subject: r.subject as string,
+  body: r.body as string,
+  createdAt: r.created_at as string,
 });

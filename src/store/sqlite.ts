@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrateSqlite } from './migrate.ts';
-import { toAction, toContact, toConversation, toQuestion, toSuggestion, type Row } from './rows.ts';
-import { StoreUnavailableError, type Conversation, type Feedback, type OutboxMessage, type QuestionLog, type Store, type StoreHealth, type StoredMessage, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
+import { toAction, toContact, toConversation, toOutbox, toQuestion, toSuggestion, type Row } from './rows.ts';
+import { StoreUnavailableError, type Conversation, type Feedback, type QuestionLog, type Store, type StoreHealth, type StoredMessage, type PurgeKind, type ActionClaim, type ClaimOutcome } from './types.ts';
 
 export type OpenResult = { ok: true; store: Store } | { ok: false; problem: string };
 
@@ -238,15 +238,7 @@ function storeOn(db: Database.Database, file: string, brokenAtStart?: Exclude<St
       q.addOutbox.run(m);
     },
     listOutbox: (tenant, limit = 100) =>
-      (q.listOutbox.all({ tenant: tenant ?? null, limit }) as Row[]).map((r) => ({
-        id: r.id as number,
-        tenant: r.tenant as string,
-        channel: r.channel as OutboxMessage['channel'],
-        recipient: r.recipient as string,
-        subject: r.subject as string,
-        body: r.body as string,
-        createdAt: r.created_at as string,
-      })),
+      (q.listOutbox.all({ tenant: tenant ?? null, limit }) as Row[]).map(toOutbox),
     logQuestion(x) {
       q.logQuestion.run(x);
     },
