@@ -182,8 +182,11 @@ describe('the question log and the insights, with generated personal data', () =
     const logged = [...await t.store.questions('atupri', '2000-01-01'), ...await t.store.questions('kpt', '2000-01-01')].map((x) => x.question).join('\n');
     expect(logged.length).toBeGreaterThan(0);
     const auth = { headers: { authorization: 'Bearer editor-token-for-redaction' } };
-    const csv = await (await t.app.request('/editor/insights.csv?tenant=atupri&since=1d', auth)).text();
-    const page = await (await t.app.request('/editor/insights?tenant=kpt&since=1d', auth)).text();
+    // The pages' own numbers (the SVG namespace's year, the days of the charts) may equal a generated
+    // postcode; everything else, links and attributes included, stays checked.
+    const own = (text: string) => text.replaceAll('http://www.w3.org/2000/svg', '').replace(/\b\d{4}-\d{2}-\d{2}\b/g, '');
+    const csv = own(await (await t.app.request('/editor/insights.csv?tenant=atupri&since=1d', auth)).text());
+    const page = own(await (await t.app.request('/editor/insights?tenant=kpt&since=1d', auth)).text());
     for (const q of seen) {
       expect(leaked(logged, q.secrets)).toEqual([]);
       expect(leaked(csv, q.secrets)).toEqual([]);
