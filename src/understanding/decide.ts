@@ -6,7 +6,7 @@
  */
 import type { Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
-import { wordFeaturesOf as wordFeaturesFor } from './features.ts';
+import { wordFeatureIds } from './features.ts';
 import { ACT, ADVICE, FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
 import type { Contribution } from './softmax.ts';
 
@@ -82,7 +82,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const inScope = (l: Label) => l.kind === 'faq' || l.kind === 'flow';
 
   const explain = (r: Reading, asking?: Explanation['asking']): Explanation => {
-    const feats = model.features(r.text, lang);
+    const feats = model.featureNames(r.text, lang);
     const order = [...r.probs.keys()].sort((a, b) => r.probs[b]! - r.probs[a]!).slice(0, 4);
     return {
       decidedOn: r.text,
@@ -118,7 +118,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const top = first.members[0]!;
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
   // model took the wording for one of our subjects or for the advice it refuses.
-  const said = wordFeaturesFor(message);
+  const said = wordFeatureIds(message);
   const way = u.actOrFact.predict(said);
   const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(said)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');

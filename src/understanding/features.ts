@@ -3,19 +3,47 @@
  * words, and the analyzer's concepts (stems and synonym groups). Character n-grams survive typos, Swiss
  * spellings and German compounds ("Vertragsnumer" still shares most of "vertragsnummer"); word pairs
  * keep "pas reçu" apart from "reçu"; concepts carry the editors' synonyms ("Natel" = "mobile").
+ *
+ * A feature is a name ("c:<fra", "w:franchise") and a number, the name's 32-bit FNV-1a hash. The model
+ * learns and predicts on numbers, computed straight from the characters: most of a text's features are
+ * n-grams, and making each one a string first cost more than the learning itself. The names are only made
+ * to explain a decision; `featureName` and `featureIds` are tested to agree.
  */
 import type { Analyzer } from '../search/analyzer.ts';
 import { fold, words } from '../search/fold.ts';
 
 /** Smallest and largest character n-gram, counted on the word with a mark at each end. */
 const NGRAM = { min: 3, max: 4 } as const;
+const OPEN = '<'.charCodeAt(0);
+const CLOSE = '>'.charCodeAt(0);
 
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** The hash of `text` continued from the hash `h` of what came before it. */
+function hashOn(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** A feature's number. */
+export const featureHash = (name: string): number => hashOn(FNV_OFFSET, name);
+
+const WORD = hashOn(FNV_OFFSET, 'w:');
+const GRAM = hashOn(FNV_OFFSET, 'c:');
+const PAIR = hashOn(FNV_OFFSET, 'b:');
+const CONCEPT = hashOn(FNV_OFFSET, 'k:');
+const FIRST = hashOn(FNV_OFFSET, 'first:');
+
+/** Words long enough for n-grams: numbers and one- or two-letter words are only words. */
+const gramsOf = (w: string) => w.length >= 3 && !/^\d/.test(w);
+
+/** The features of a text by name: to explain a decision. */
 export function featuresOf(text: string, analyzer?: Analyzer): string[] {
   const ws = words(fold(text));
   const out = new Set<string>();
   for (const w of ws) {
     out.add(`w:${w}`);
-    if (/^\d/.test(w) || w.length < 3) continue;
+    if (!gramsOf(w)) continue;
     const marked = `<${w}>`;
     for (let n = NGRAM.min; n <= NGRAM.max; n++) {
       for (let i = 0; i + n <= marked.length; i++) out.add(`c:${marked.slice(i, i + n)}`);
@@ -26,8 +54,39 @@ export function featuresOf(text: string, analyzer?: Analyzer): string[] {
   return [...out];
 }
 
-/** The n-gram and word features of a text without the analyzer: for the act-or-fact decision. */
+/** The features of a text by number, each once: what the model learns from and predicts on. */
+export function featureIds(text: string, analyzer?: Analyzer): Int32Array {
+  const ws = words(fold(text));
+  const out = new Set<number>();
+  for (const w of ws) {
+    out.add(hashOn(WORD, w));
+    if (!gramsOf(w)) continue;
+    // The n-grams of "<w>", each grown from the shorter one at the same place.
+    const length = w.length + 2;
+    const at = (i: number) => (i === 0 ? OPEN : i === length - 1 ? CLOSE : w.charCodeAt(i - 1));
+    for (let i = 0; i + NGRAM.min <= length; i++) {
+      let h = GRAM;
+      for (let j = i; j < i + NGRAM.min; j++) h = Math.imul(h ^ at(j), FNV_PRIME);
+      out.add(h);
+      for (let j = i + NGRAM.min; j < i + NGRAM.max && j < length; j++) out.add((h = Math.imul(h ^ at(j), FNV_PRIME)));
+    }
+  }
+  for (let i = 0; i + 1 < ws.length; i++) out.add(hashOn(hashOn(hashOn(PAIR, ws[i]!), '_'), ws[i + 1]!));
+  if (analyzer) for (const c of analyzer.concepts(text)) out.add(hashOn(CONCEPT, c));
+  return Int32Array.from(out);
+}
+
+/** The word and pair features of a text without the analyzer, by name: for how a message asks. */
 export const wordFeaturesOf = (text: string): string[] => {
   const ws = words(fold(text));
   return [...new Set([...ws.map((w) => `w:${w}`), ...ws.slice(1).map((w, i) => `b:${ws[i]}_${w}`), ...(ws.length ? [`first:${ws[0]}`] : [])])];
+};
+
+/** The same by number. */
+export const wordFeatureIds = (text: string): Int32Array => {
+  const ws = words(fold(text));
+  const out = new Set<number>(ws.map((w) => hashOn(WORD, w)));
+  for (let i = 1; i < ws.length; i++) out.add(hashOn(hashOn(hashOn(PAIR, ws[i - 1]!), '_'), ws[i]!));
+  if (ws.length) out.add(hashOn(FIRST, ws[0]!));
+  return Int32Array.from(out);
 };

@@ -6,12 +6,12 @@
 import type { Lang, Localized } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import type { LangIndex } from '../search/tenant-index.ts';
-import { featuresOf } from './features.ts';
+import { featureIds, featuresOf } from './features.ts';
 import type { Label, TenantModel } from './model.ts';
 import { softmaxFromState, type SoftmaxModel, type SoftmaxState } from './softmax.ts';
 
-/** The classifier's state with its features in one string (one per line): one string crosses threads faster than thousands. */
-export type ClassifierData = Omit<SoftmaxState, 'features'> & { features: string };
+/** The classifier's state: typed arrays only, moved to the other thread rather than copied. */
+export type ClassifierData = SoftmaxState;
 
 export type TenantModelData = {
   tenant: string;
@@ -31,28 +31,13 @@ export function tenantModelData(model: TenantModel): TenantModelData {
   };
 }
 
-// Features are folded words, pairs, n-grams and stems: none holds a line break.
-export const classifierData = (state: SoftmaxState): ClassifierData => ({ ...state, features: state.features.join('\n') });
+export const classifierData = (state: SoftmaxState): ClassifierData => state;
 
 /** The buffers a message may move instead of copying (the sender no longer needs them). */
-export const transferables = (state: Pick<SoftmaxState, 'weights' | 'bias'>): ArrayBuffer[] => [state.weights.buffer as ArrayBuffer, state.bias.buffer as ArrayBuffer];
+export const transferables = (state: ClassifierData): ArrayBuffer[] => [state.keys, state.rows, state.weights, state.bias].map((a) => a.buffer as ArrayBuffer);
 
-/** Features looked up per turn of the event loop while a model is put back together: a few milliseconds' work. */
-const FEATURES_PER_TURN = 1500;
-
-/**
- * The classifier from its data, built in short steps: between them `pause()` lets the thread serve.
- * (Tens of thousands of features in one go would hold it for tens of milliseconds.)
- */
-export async function classifierFrom(data: ClassifierData, pause: () => Promise<void>): Promise<SoftmaxModel> {
-  const features = data.features === '' ? [] : data.features.split('\n');
-  const vocab = new Map<string, number>();
-  for (let i = 0; i < features.length; i++) {
-    vocab.set(features[i]!, i);
-    if ((i + 1) % FEATURES_PER_TURN === 0) await pause();
-  }
-  return softmaxFromState({ ...data, features }, vocab);
-}
+/** The classifier from its data: the arrays are the model, so nothing is rebuilt. */
+export const classifierFrom = async (data: ClassifierData, _pause?: () => Promise<void>): Promise<SoftmaxModel> => softmaxFromState(data);
 
 /** The model again, but for its search ranking (`retrieverOf`), which needs the search service of the whole library. */
 export async function hydrateTenantModel(data: TenantModelData, indexes: Localized<LangIndex>, pause: () => Promise<void>): Promise<Omit<TenantModel, 'retrieve'>> {
@@ -60,7 +45,8 @@ export async function hydrateTenantModel(data: TenantModelData, indexes: Localiz
     tenant: data.tenant,
     labels: data.labels,
     classifier: await classifierFrom(data.classifier, pause),
-    features: (text, lang) => featuresOf(text, indexes[lang].analyzer),
+    features: (text, lang) => featureIds(text, indexes[lang].analyzer),
+    featureNames: (text, lang) => featuresOf(text, indexes[lang].analyzer),
     handlerOf: new Map(data.handlerOf),
     entryOf: new Map(data.entryOf),
   };

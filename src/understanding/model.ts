@@ -10,7 +10,7 @@ import { offers, type FlowDef } from '../chat/flow-types.ts';
 import { LANGS, type Content, type Lang } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import { withTypo, wrapped } from './augment.ts';
-import { featuresOf, wordFeaturesOf } from './features.ts';
+import { featureIds, featuresOf, wordFeatureIds } from './features.ts';
 import { random, trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
@@ -28,7 +28,9 @@ export type TenantModel = {
   labels: readonly Label[];
   classifier: SoftmaxModel;
   /** Features of a text as the classifier sees it, analysed as `lang`. */
-  features(text: string, lang: Lang): string[];
+  features(text: string, lang: Lang): Int32Array;
+  /** The same by name, to explain a decision. */
+  featureNames(text: string, lang: Lang): string[];
   /** The flow that acts on an FAQ entry's subject, and the step to enter it at. */
   handlerOf: ReadonlyMap<string, { flow: string; step?: string }>;
   /** The FAQ entry that states the facts of a flow's subject. */
@@ -95,7 +97,7 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
   };
   const rand = random(tenantId.length * 7919 + 17);
   const examples: TrainingExample[] = [];
-  const features = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
+  const features = (text: string, lang: Lang) => featureIds(text, indexes[lang].analyzer);
   const learn = (text: string, lang: Lang, label: number, augment: boolean) => {
     examples.push({ features: features(text, lang), label });
     if (!augment) return;
@@ -168,7 +170,8 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     const total = hits.reduce((n, h) => n + h.score, 0);
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
-  return { tenant: tenantId, labels, classifier, features, handlerOf, entryOf, retrieve };
+  const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve };
 }
 
 /**
@@ -179,7 +182,7 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
 export function buildActOrFact(content: Content): SoftmaxModel {
   const rand = random(99);
   const examples: TrainingExample[] = [];
-  const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
+  const add = (text: string, label: number) => examples.push({ features: wordFeatureIds(text), label });
   for (const lang of LANGS) {
     const teach = content.understanding[lang];
     const triggers = [...content.tenants.values()].flatMap((tc) => Object.values(tc.triggers[lang]).flat());
@@ -211,7 +214,7 @@ export function buildActOrFact(content: Content): SoftmaxModel {
 export function buildAdvice(content: Content): SoftmaxModel {
   const rand = random(101);
   const examples: TrainingExample[] = [];
-  const add = (text: string, label: number) => examples.push({ features: wordFeaturesOf(text), label });
+  const add = (text: string, label: number) => examples.push({ features: wordFeatureIds(text), label });
   for (const lang of LANGS) {
     const teach = content.understanding[lang];
     if (!teach.advice.length) continue;

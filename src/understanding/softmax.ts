@@ -2,9 +2,13 @@
  * Multinomial logistic regression over sparse binary features, trained in-process by stochastic
  * gradient descent. Small on purpose: a few thousand examples and tens of labels train in a fraction of a
  * second, predict in microseconds, and every weight can be read back to explain a decision.
+ *
+ * Features are numbers (hashes of their names, see features.ts); a model is a handful of typed arrays,
+ * so it crosses to another thread without a copy and is ready there without any work.
  */
+import { featureHash } from './features.ts';
 
-export type TrainingExample = { features: readonly string[]; label: number };
+export type TrainingExample = { features: ArrayLike<number>; label: number };
 
 export type SoftmaxOptions = {
   /** Passes over the examples. */
@@ -21,16 +25,32 @@ export type Contribution = { feature: string; weight: number };
 
 export type SoftmaxModel = {
   readonly labelCount: number;
-  /** Probability of each label, in label order. */
-  predict(features: readonly string[]): Float64Array;
-  /** The features of a text that pushed most towards a label (largest weights first). */
+  /** Probability of each label, in label order, for a text's feature numbers. */
+  predict(features: ArrayLike<number>): Float64Array;
+  /** The features of a text (by name) that pushed most towards a label (largest weights first). */
   explain(features: readonly string[], label: number, top?: number): Contribution[];
   /** What the model is made of, as plain data (typed arrays), to hand it to another thread. */
   state(): SoftmaxState;
 };
 
-/** A trained model as plain data: the features in the order of the weight rows, K weights per feature. */
-export type SoftmaxState = { labelCount: number; features: string[]; weights: Float32Array; bias: Float64Array };
+/**
+ * A trained model as plain data: an open-addressing table from feature number to weight row (`keys` and
+ * `rows`, a power of two long, row -1 where empty) and K weights per row.
+ */
+export type SoftmaxState = { labelCount: number; keys: Int32Array; rows: Int32Array; weights: Float32Array; bias: Float64Array };
+
+/** Slot of a feature number in a table of 2^bits slots: the number's bits mixed, then the top ones. */
+const slotOf = (feature: number, bits: number) => Math.imul(feature, 0x9e3779b1) >>> (32 - bits);
+
+/** The table's row for a feature, or -1. */
+function rowOf(keys: Int32Array, rows: Int32Array, feature: number): number {
+  const mask = keys.length - 1;
+  const bits = 31 - Math.clz32(keys.length);
+  for (let i = slotOf(feature, bits); ; i = (i + 1) & mask) {
+    const row = rows[i]!;
+    if (row < 0 || keys[i] === feature) return row;
+  }
+}
 
 /** A small deterministic generator (mulberry32), for shuffles and augmentation that do not vary by run. */
 export function random(seed: number): () => number {
@@ -44,22 +64,48 @@ export function random(seed: number): () => number {
   };
 }
 
+/** A feature table to fill, kept at most half full by doubling. */
+function growingTable() {
+  let bits = 10;
+  let keys = new Int32Array(1 << bits);
+  let rows = new Int32Array(1 << bits).fill(-1);
+  let size = 0;
+  const place = (f: number, row: number) => {
+    const mask = keys.length - 1;
+    let i = slotOf(f, bits);
+    while (rows[i]! >= 0) i = (i + 1) & mask;
+    keys[i] = f;
+    rows[i] = row;
+  };
+  return {
+    /** The feature's row, given the next free one if it has none yet. */
+    row(f: number): number {
+      const found = rowOf(keys, rows, f);
+      if (found >= 0) return found;
+      if (2 * (size + 1) > keys.length) {
+        const [oldKeys, oldRows] = [keys, rows];
+        bits++;
+        keys = new Int32Array(1 << bits);
+        rows = new Int32Array(1 << bits).fill(-1);
+        for (let i = 0; i < oldRows.length; i++) if (oldRows[i]! >= 0) place(oldKeys[i]!, oldRows[i]!);
+      }
+      place(f, size);
+      return size++;
+    },
+    done: () => ({ keys, rows, size }),
+  };
+}
+
 export function trainSoftmax(examples: readonly TrainingExample[], labelCount: number, options: Partial<SoftmaxOptions> = {}): SoftmaxModel {
   const o = { ...DEFAULT_SOFTMAX_OPTIONS, ...options };
   const K = labelCount;
-  const vocab = new Map<string, number>();
-  const encoded = examples.map((e) => {
-    const ids = new Int32Array(e.features.length);
-    e.features.forEach((f, i) => {
-      let id = vocab.get(f);
-      if (id === undefined) vocab.set(f, (id = vocab.size));
-      ids[i] = id;
-    });
-    return { ids, label: e.label };
-  });
+  // Each distinct feature gets the next row, in order of appearance.
+  const table = growingTable();
+  const encoded = examples.map((e) => Int32Array.from(e.features, table.row));
+  const { keys, rows, size } = table.done();
   // Row per feature: the K weights of one feature sit together, as a step reads and writes them together.
   // Single precision: half the memory each step walks through, and the same decisions on every case file.
-  const w = new Float32Array(vocab.size * K);
+  const w = new Float32Array(size * K);
   const bias = new Float64Array(K);
   const logits = new Float64Array(K);
   const step = new Float64Array(K);
@@ -74,7 +120,8 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
     }
     const lr = o.learningRate * (1 - (0.9 * epoch) / Math.max(1, o.epochs - 1));
     for (const n of order) {
-      const { ids, label } = encoded[n]!;
+      const ids = encoded[n]!;
+      const label = examples[n]!.label;
       // Each text has unit length, so long messages do not get more confident merely by being long.
       const v = 1 / Math.sqrt(ids.length || 1);
       scores(ids, v, w, bias, K, logits);
@@ -97,37 +144,31 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
     }
   }
 
-  return softmaxFromState({ labelCount: K, features: [...vocab.keys()], weights: w, bias }, vocab);
+  return softmaxFromState({ labelCount: K, keys, rows, weights: w, bias });
 }
 
-/**
- * The model a state describes: trained here, or handed over from the thread that trained it (it then
- * predicts exactly as the trained one did). `vocab` maps each feature to its row when the caller has it.
- */
-export function softmaxFromState(state: SoftmaxState, vocab: ReadonlyMap<string, number> = new Map(state.features.map((f, i) => [f, i]))): SoftmaxModel {
-  const { labelCount: K, weights: w, bias } = state;
-  const idsOf = (features: readonly string[]) => {
-    const ids: number[] = [];
-    for (const f of features) {
-      const id = vocab.get(f);
-      if (id !== undefined) ids.push(id);
-    }
-    return ids;
-  };
+/** The model a state describes: trained here, or handed over from the thread that trained it (it then predicts exactly as the trained one did). */
+export function softmaxFromState(state: SoftmaxState): SoftmaxModel {
+  const { labelCount: K, keys, rows, weights: w, bias } = state;
   return {
     labelCount: K,
     predict(features) {
+      const ids: number[] = [];
+      for (let i = 0; i < features.length; i++) {
+        const row = rowOf(keys, rows, features[i]!);
+        if (row >= 0) ids.push(row);
+      }
       const out = new Float64Array(K);
       // Unknown features still count towards the length: a message mostly of unknown words is less sure.
-      scores(idsOf(features), 1 / Math.sqrt(features.length || 1), w, bias, K, out);
+      scores(ids, 1 / Math.sqrt(features.length || 1), w, bias, K, out);
       return softmaxInPlace(out);
     },
     explain(features, label, top = 6) {
       const v = 1 / Math.sqrt(features.length || 1);
       return features
         .flatMap((feature) => {
-          const id = vocab.get(feature);
-          return id === undefined ? [] : [{ feature, weight: w[id * K + label]! * v }];
+          const row = rowOf(keys, rows, featureHash(feature));
+          return row < 0 ? [] : [{ feature, weight: w[row * K + label]! * v }];
         })
         .sort((a, b) => b.weight - a.weight)
         .slice(0, top);
