@@ -23,7 +23,14 @@ const SHARED_SETS = [SHARED_DEV_SET, SHARED_DEV_SET.replace('dev.jsonl', 'realis
 export const MODES: Mode[] = ['search', 'chat'];
 
 const share = z.number().min(0).max(1);
-const modeFloors = z.object({ search: share.optional(), chat: share.optional() }).strict();
+const modeFloors = z
+  .object({
+    search: share.optional(),
+    chat: share.optional(),
+    /** Floors of single kinds of case in a mode ("escalate" in chat): a kind that matters may not sink behind a good total. */
+    kinds: z.object({ search: z.record(z.string(), share).optional(), chat: z.record(z.string(), share).optional() }).strict().optional(),
+  })
+  .strict();
 const floorsSchema = z
   .object({
     '//': z.string().optional(),
@@ -43,6 +50,7 @@ export function loadFloors(root = ROOT): Floors {
 }
 
 export const floorFor = (floors: Floors, file: string, mode: Mode): number => floors.files[file]?.[mode] ?? floors.default[mode] ?? 0;
+export const kindFloorsFor = (floors: Floors, file: string, mode: Mode): Record<string, number> => floors.files[file]?.kinds?.[mode] ?? {};
 
 /** test/eval/*.jsonl and the shared dev set, as paths relative to the project (how floors.json names them). */
 export function defaultCaseFiles(root = ROOT): string[] {
@@ -62,6 +70,8 @@ export type GateRow = {
   passed: number;
   score: number;
   floor: number;
+  /** The kinds of case with a floor of their own, and theirs. */
+  kindFloors: Record<string, number>;
   ok: boolean;
   byKind: Record<string, Tally>;
   /** "acme/fr", "acme/?" (no language named): where answers got worse. */
@@ -82,13 +92,13 @@ export async function runGate(opts: { fetcher: Fetcher; files: string[]; floors:
   for (const file of opts.files) {
     const { cases, errors: bad } = parseCases(readFileSync(join(root, file), 'utf8'), file);
     errors.push(...bad);
-    for (const mode of opts.modes ?? MODES) rows.push(await scoreFile(opts.fetcher, file, mode, cases, floorFor(opts.floors, file, mode)));
+    for (const mode of opts.modes ?? MODES) rows.push(await scoreFile(opts.fetcher, file, mode, cases, floorFor(opts.floors, file, mode), kindFloorsFor(opts.floors, file, mode)));
   }
   return { ok: errors.length === 0 && rows.every((r) => r.ok), rows, errors };
 }
 
-async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: EvalCase[], floor: number): Promise<GateRow> {
-  const row: GateRow = { file, mode, total: 0, passed: 0, score: 1, floor, ok: true, byKind: {}, byTenantLang: {}, failures: [] };
+async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: EvalCase[], floor: number, kindFloors: Record<string, number>): Promise<GateRow> {
+  const row: GateRow = { file, mode, total: 0, passed: 0, score: 1, floor, kindFloors, ok: true, byKind: {}, byTenantLang: {}, failures: [] };
   for (const c of cases) {
     const o = await runCase(fetcher, mode, c);
     if (!o.counted) continue;
@@ -104,9 +114,14 @@ async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: Eval
     } else row.failures.push(o);
   }
   row.score = row.total ? row.passed / row.total : 1;
-  row.ok = row.score >= floor;
+  row.ok = row.score >= floor && kindsUnder(row).length === 0;
   return row;
 }
+
+const shareOf = (t: Tally | undefined) => (t?.total ? t.passed / t.total : 1);
+
+/** The kinds of a row under their own floor. */
+const kindsUnder = (row: GateRow): string[] => Object.entries(row.kindFloors).flatMap(([kind, floor]) => (shareOf(row.byKind[kind]) >= floor ? [] : [kind]));
 
 const fixed = (x: number) => x.toFixed(3);
 
@@ -115,6 +130,11 @@ export function formatGate(result: GateResult, { verbose = false } = {}): string
   const out: string[] = [...result.errors];
   for (const r of result.rows) {
     out.push(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} ${r.mode.padEnd(6)} ${fixed(r.score)} (${r.passed}/${r.total}), floor ${fixed(r.floor)}`);
+    const kinds = Object.entries(r.kindFloors).map(([kind, floor]) => {
+      const t = r.byKind[kind];
+      return `${kind} ${fixed(shareOf(t))} (${t?.passed ?? 0}/${t?.total ?? 0}), floor ${fixed(floor)}${kindsUnder(r).includes(kind) ? ' UNDER' : ''}`;
+    });
+    if (kinds.length) out.push(`       ${kinds.join('; ')}`);
     const where = Object.entries(r.byTenantLang)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, t]) => `${k} ${t.passed}/${t.total}`)

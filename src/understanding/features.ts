@@ -13,7 +13,7 @@ import type { Analyzer } from '../search/analyzer.ts';
 import { fold, words } from '../search/fold.ts';
 
 /** Smallest and largest character n-gram, counted on the word with a mark at each end. */
-const NGRAM = { min: 3, max: 4 } as const;
+const NGRAM = { min: 3, max: 3 } as const;
 const OPEN = '<'.charCodeAt(0);
 const CLOSE = '>'.charCodeAt(0);
 

@@ -10,7 +10,7 @@ import { offers, type FlowDef } from '../chat/flow-types.ts';
 import { LANGS, type Content, type Lang } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import { withTypo, wrapped } from './augment.ts';
-import { featureIds, featuresOf, wordFeatureIds } from './features.ts';
+import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
 import { random, trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
@@ -95,20 +95,28 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     }
     return i;
   };
-  const rand = random(tenantId.length * 7919 + 17);
   const examples: TrainingExample[] = [];
   const features = (text: string, lang: Lang) => featureIds(text, indexes[lang].analyzer);
   const learn = (text: string, lang: Lang, label: number, augment: boolean) => {
-    examples.push({ features: features(text, lang), label });
+    // Each phrasing draws its variants from its own seed, and its place in training follows from it
+    // too: a line an editor adds teaches that line and leaves every other example as it was.
+    const seed = featureHash(`${lang}:${text}`);
+    const rand = random(seed);
+    let n = 0;
+    const add = (variant: string) => examples.push({ features: features(variant, lang), label, key: (seed + Math.imul(n++, 0x9e3779b1)) | 0 });
+    add(text);
     if (!augment) return;
-    examples.push({ features: features(wrapped(text, content.understanding[lang].wrappers, rand), lang), label });
-    examples.push({ features: features(withTypo(text, rand), lang), label });
+    // Naming the insurer says nothing about the subject ("a job at Atupri", "my KPT deductible"): every
+    // label hears the name as often, in the wrapped variant, so the name alone carries no question anywhere.
+    add(`${wrapped(text, content.understanding[lang].wrappers, rand)} ${insurer[lang]}`);
+    add(withTypo(text, rand));
     // A question for a fact ("jusqu'à quand", "c'est valable combien de temps") asked about one of our
     // subjects is still about it: such words must not pull towards "out of scope".
     const facts = content.understanding[lang].fact;
     const kind = labels[label]!.kind;
-    if (facts.length && (kind === 'faq' || kind === 'flow')) examples.push({ features: features(`${text}, ${facts[Math.floor(rand() * facts.length)]}`, lang), label });
+    if (facts.length && (kind === 'faq' || kind === 'flow')) add(`${text}, ${facts[Math.floor(rand() * facts.length)]}`);
   };
+  const insurer = Object.fromEntries(LANGS.map((l) => [l, tc.tenant.insurer[l].split(' ')[0]!])) as Record<Lang, string>;
 
   for (const lang of LANGS) {
     for (const e of tc.entries[lang]) {

@@ -8,14 +8,19 @@
  */
 import { featureHash } from './features.ts';
 
-export type TrainingExample = { features: ArrayLike<number>; label: number };
+/**
+ * A text's features and its label. `key`, when given, places the example in each pass (a hash of the
+ * example, say): examples keep their order among themselves whatever is added or removed around them, so
+ * one new training line does not reshuffle how all the others are learned.
+ */
+export type TrainingExample = { features: ArrayLike<number>; label: number; key?: number };
 
 export type SoftmaxOptions = {
   /** Passes over the examples. */
   epochs: number;
   /** Step size of the first pass; it shrinks linearly to a tenth by the last. */
   learningRate: number;
-  /** Seed of the shuffle, so the same content always gives the same model. */
+  /** Seed of the order of the examples in each pass, so the same content always gives the same model. */
   seed: number;
 };
 
@@ -64,6 +69,13 @@ export function random(seed: number): () => number {
   };
 }
 
+/** A 32-bit integer's bits spread over all 32 (murmur3's finaliser). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** A feature table to fill, kept at most half full by doubling. */
 function growingTable() {
   let bits = 10;
@@ -110,14 +122,15 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
   const logits = new Float64Array(K);
   const step = new Float64Array(K);
   const active = new Int32Array(K);
-  const order = encoded.map((_, i) => i);
-  const rand = random(o.seed);
+  const keys0 = examples.map((e, i) => e.key ?? i);
+  const place = new Uint32Array(examples.length);
+  const order = examples.map((_, i) => i);
 
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    // A fresh order each pass, yet each example's place depends on its key alone.
+    const salt = Math.imul(o.seed + epoch + 1, 0x85ebca6b);
+    for (let i = 0; i < place.length; i++) place[i] = mix(keys0[i]! ^ salt);
+    order.sort((a, b) => place[a]! - place[b]! || a - b);
     const lr = o.learningRate * (1 - (0.9 * epoch) / Math.max(1, o.epochs - 1));
     for (const n of order) {
       const ids = encoded[n]!;

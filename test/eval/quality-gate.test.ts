@@ -73,6 +73,16 @@ describe('runGate', () => {
     expect(lines.at(-1)).toBe('quality gate FAILED: 1 file/mode under its floor (floors: test/eval/floors.json)');
   });
 
+  it('fails a file whose total passes when a kind with a floor of its own sinks under it', async () => {
+    // Chat passes 2 of 3 (floor 0.6), the one out-of-scope case among them; the answers pass 1 of 2.
+    const withKinds = (answer: number): Floors => ({ default: { search: 0.9, chat: 0.9 }, files: { 'test/eval/small.jsonl': { search: 0.5, chat: 0.6, kinds: { chat: { answer, oos: 1 } } } } });
+    const passing = await runGate({ fetcher: app.fetcher, files: ['test/eval/small.jsonl'], floors: withKinds(0.5), root, modes: ['chat'] });
+    expect(passing.ok).toBe(true);
+    const failing = await runGate({ fetcher: app.fetcher, files: ['test/eval/small.jsonl'], floors: withKinds(0.6), root, modes: ['chat'] });
+    expect(failing.ok).toBe(false);
+    expect(formatGate(failing)).toContain('       answer 0.500 (1/2), floor 0.600 UNDER; oos 1.000 (1/1), floor 1.000');
+  });
+
   it('uses the default floor for a file floors.json does not name', async () => {
     const result = await runGate({ fetcher: app.fetcher, files: ['test/eval/small.jsonl'], floors: { default: { search: 0.9, chat: 0.9 }, files: {} }, root, modes: ['search'] });
     expect(result.rows[0]).toMatchObject({ floor: 0.9, ok: false });
