@@ -63,13 +63,14 @@ export function featureIds(text: string, analyzer?: Analyzer): Int32Array {
   for (const w of ws) {
     out.add(hashOn(WORD, w));
     if (!gramsOf(w)) continue;
-    // The n-grams of "<w>", hashed from the characters without making "<w>" or its slices.
-    const length = w.length + 2;
-    const at = (i: number) => (i === 0 ? OPEN : i === length - 1 ? CLOSE : w.charCodeAt(i - 1));
-    for (let i = 0; i + N <= length; i++) {
-      let h = GRAM;
-      for (let j = i; j < i + N; j++) h = Math.imul(h ^ at(j), FNV_PRIME);
-      out.add(h);
+    // The 3-grams of "<w>", hashed from the characters without making "<w>" or its slices.
+    let a = OPEN;
+    let b = w.charCodeAt(0);
+    for (let i = 1; i <= w.length; i++) {
+      const c = i < w.length ? w.charCodeAt(i) : CLOSE;
+      out.add(Math.imul(Math.imul(Math.imul(GRAM ^ a, FNV_PRIME) ^ b, FNV_PRIME) ^ c, FNV_PRIME));
+      a = b;
+      b = c;
     }
   }
   for (let i = 0; i + 1 < ws.length; i++) out.add(hashOn(hashOn(hashOn(PAIR, ws[i]!), '_'), ws[i + 1]!));
