@@ -8,7 +8,7 @@ import { words } from '../src/search/fold.ts';
 import { buildLangIndex } from '../src/search/tenant-index.ts';
 import type { EvalCase } from '../src/evaluation/cases.ts';
 // The same seeded generator the understanding model trains with: the same corpus on every run.
-import { random as prng } from '../src/understanding/softmax.ts';
+import { random as prng } from '../src/understanding/augment.ts';
 
 export type ScaleResult = { lang: Lang; entries: number; buildMs: number; heapMb: number; p50: number; p99: number; queries: number };
 

@@ -3,6 +3,18 @@
  * people put around a question, and with one slip of the finger. Deterministic for a given seed.
  */
 
+/** A small deterministic generator (mulberry32), for shuffles and augmentation that do not vary by run. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** One typing slip in a word of five letters or more: a letter dropped, doubled or swapped. */
 export function withTypo(text: string, rand: () => number): string {
   const spans = [...text.matchAll(/\p{L}{5,}/gu)];

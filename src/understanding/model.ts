@@ -9,9 +9,9 @@
 import { offers, type FlowDef } from '../chat/flow-types.ts';
 import { LANGS, type Content, type Lang } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
-import { withTypo, wrapped } from './augment.ts';
+import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
-import { random, trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
+import { trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
   | { kind: 'faq'; id: string }

@@ -57,18 +57,6 @@ function rowOf(keys: Int32Array, rows: Int32Array, feature: number): number {
   }
 }
 
-/** A small deterministic generator (mulberry32), for shuffles and augmentation that do not vary by run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A 32-bit integer's bits spread over all 32 (murmur3's finaliser). */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
