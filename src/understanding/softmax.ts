@@ -111,7 +111,7 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
   const step = new Float64Array(K);
   const active = new Int32Array(K);
   const labels = Int32Array.from(examples, (e) => e.label);
-  const keys0 = examples.map((e, i) => e.key ?? i);
+  const keyOf = examples.map((e, i) => e.key ?? i);
   // Each example's place and index in one number (32 bits of place, 21 of index: exact in a double),
   // so a pass's order is a native numeric sort rather than a compared one.
   const INDEX = 2 ** 21;
@@ -121,7 +121,7 @@ export function trainSoftmax(examples: readonly TrainingExample[], labelCount: n
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     // A fresh order each pass, yet each example's place depends on its key alone.
     const salt = Math.imul(o.seed + epoch + 1, 0x85ebca6b);
-    for (let i = 0; i < placed.length; i++) placed[i] = mix(keys0[i]! ^ salt) * INDEX + i;
+    for (let i = 0; i < placed.length; i++) placed[i] = mix(keyOf[i]! ^ salt) * INDEX + i;
     placed.sort();
     const lr = o.learningRate * (1 - (0.9 * epoch) / Math.max(1, o.epochs - 1));
     for (const p of placed) {
