@@ -1,13 +1,14 @@
 /**
- * npm run lighthouse [-- --runs 3 --url http://127.0.0.1:3000 --tenant atupri --lang fr --desktop --baseline]
+ * npm run lighthouse [-- --runs 3 --url http://127.0.0.1:3000 --tenant atupri --lang fr --desktop --baseline --save /tmp/lh]
  * Lighthouse (mobile unless --desktop) on the help page, an FAQ page and the chat page; prints the four
  * scores of each run and, per page, the best and the median. Without --url it starts the server itself
  * (a temporary DATA_DIR, the shipped content) and stops it at the end. Chromium: CHROME_PATH, else
  * /usr/bin/chromium. Exit 1 when accessibility, best practices or SEO fall below 100 in a run, or when
  * no run of a page reaches 100 in performance (CPU-time metrics swing on a busy machine: several runs).
+ * --save writes each run's report and trace, and prints the long tasks that counted as blocking time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,9 @@ const USAGE = `npm run lighthouse [-- options]
   --lang <fr|de|it>   their language (default fr)
   --faq <entry id>    the FAQ page (default the first entry of the help page)
   --desktop           desktop settings instead of mobile
-  --baseline          also measure a blank page, to see what the machine's load alone costs`;
+  --baseline          also measure a blank page, to see what the machine's load alone costs
+  --save <dir>        write each run's report (<page>-<run>.report.json) and trace (.trace.json, for the
+                      DevTools performance panel) there, and print the long tasks of each run`;
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 type Scores = Record<(typeof CATEGORIES)[number], number>;
@@ -33,6 +36,7 @@ const runs = Math.max(1, Number(option('runs') ?? 3) || 3);
 const tenant = option('tenant') ?? 'atupri';
 const lang = option('lang') ?? 'fr';
 const desktop = args.includes('--desktop');
+const saveDir = option('save');
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -131,10 +135,23 @@ async function main() {
         const a = result.lhr.audits;
         all.get(page)!.push({ ...scores, tbt: Math.round(a['total-blocking-time']?.numericValue ?? 0) });
         const metric = (id: string) => a[id]?.displayValue ?? '-';
+        if (saveDir) {
+          mkdirSync(saveDir, { recursive: true });
+          const base = join(saveDir, `${page.name.replace(/\W+/g, '-')}-${i + 1}`);
+          writeFileSync(`${base}.report.json`, JSON.stringify(result.lhr));
+          writeFileSync(`${base}.trace.json`, JSON.stringify(result.artifacts.Trace));
+        }
         console.log(
           `${page.name.padEnd(10)} run ${i + 1}: performance ${scores.performance}, accessibility ${scores.accessibility}, best practices ${scores['best-practices']}, SEO ${scores.seo}` +
             `  (FCP ${metric('first-contentful-paint')}, LCP ${metric('largest-contentful-paint')}, TBT ${metric('total-blocking-time')}, CLS ${metric('cumulative-layout-shift')})`,
         );
+        if (saveDir) {
+          // Lighthouse's simulated tasks (4× the CPU time seen): only those after first contentful paint count.
+          const fcp = Math.round(a['first-contentful-paint']?.numericValue ?? 0);
+          const items = (a['long-tasks']?.details as { items?: { url: string; startTime: number; duration: number }[] } | undefined)?.items ?? [];
+          const tasks = [...items].sort((x, y) => x.startTime - y.startTime).map((t) => `${t.url.replace(origin, '')} at ${Math.round(t.startTime)} ms: ${Math.round(t.duration)} ms`);
+          console.log(`    long tasks (FCP ${fcp} ms): ${tasks.join('; ') || 'none'}`);
+        }
         // What cost points other than performance, so it can be fixed rather than guessed at.
         for (const c of CATEGORIES.filter((c) => c !== 'performance' && scores[c] < 100)) {
           for (const ref of result.lhr.categories[c]!.auditRefs) {

@@ -30,7 +30,7 @@ export function searchEngines(deps: Pick<WebDeps, 'library' | 'defaultTenant'>) 
   const app = new Hono<Env>();
 
   // Pages without their own icon link (the API reference, the editors' pages) still get one.
-  app.get('/favicon.ico', (c) => c.redirect(`/static/favicon/${deps.defaultTenant}.svg`, 301));
+  app.get('/favicon.ico', (c) => c.redirect(`/static/favicon/${deps.defaultTenant}.png`, 301));
 
   app.get('/robots.txt', (c) => {
     const origin = new URL(c.req.url).origin;

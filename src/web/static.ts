@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import type { Env, WebDeps } from './context.ts';
+import { faviconPng, faviconSvg } from './favicon.ts';
 
 const require = createRequire(import.meta.url);
 const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
@@ -36,15 +37,18 @@ export function staticAssets(deps: WebDeps) {
       'cache-control': cache(c.req.query('v'), `${ASSET_VERSION}-${library.content.version}`),
     });
   });
-  // A favicon per tenant in its colour: a speech bubble with a question mark.
-  app.get('/favicon/:file{[a-z0-9-]+\\.svg}', (c) => {
-    const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.svg$/, ''));
-    if (!tc) return c.body('', 404, { 'content-type': 'image/svg+xml' });
-    const svg =
-      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
-      `<path d="M4 3h24a3 3 0 0 1 3 3v16a3 3 0 0 1-3 3H13l-7 5v-5H4a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z" fill="${tc.tenant.theme.primary}"/>` +
-      `<text x="16" y="20.5" font-family="Arial, sans-serif" font-size="17" font-weight="700" fill="#fff" text-anchor="middle">?</text></svg>`;
-    return c.body(svg, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=300' });
+  // A favicon per tenant in its colour: a speech bubble with a question mark. The pages link the PNG
+  // (see favicon.ts); the SVG stays for whoever has its address.
+  app.get('/favicon/:file{[a-z0-9-]+\\.(?:svg|png)}', (c) => {
+    const library = deps.library();
+    const file = c.req.param('file');
+    const tc = library.content.tenants.get(file.replace(/\.(?:svg|png)$/, ''));
+    const type = file.endsWith('.png') ? 'image/png' : 'image/svg+xml';
+    if (!tc) return c.body(null, 404, { 'content-type': type });
+    const colour = tc.tenant.theme.primary;
+    // Versioned like the stylesheet: the colour comes from the tenant's settings.
+    const headers = { 'content-type': type, 'cache-control': cache(c.req.query('v'), `${ASSET_VERSION}-${library.content.version}`) };
+    return type === 'image/png' ? c.body(faviconPng(colour), 200, headers) : c.body(faviconSvg(colour), 200, headers);
   });
   app.get('/theme/:file{[a-z0-9-]+\\.css}', (c) => {
     const tc = deps.library().content.tenants.get(c.req.param('file').replace(/\.css$/, ''));

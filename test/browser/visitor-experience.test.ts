@@ -103,6 +103,14 @@ describe.skipIf(!hasChromium)('the visitor in the browser', { timeout: 60_000 },
     await ready(page);
     // Loaded, shown and scrollable without htmx having run.
     expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
+    // Fetched into the cache only after the page's load, not alongside what the first screen needs; not run.
+    const prefetched = () =>
+      page.evaluate(() => {
+        const load = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd;
+        return performance.getEntriesByType('resource').filter((e) => e.name.includes('/static/htmx.min.js')).map((e) => e.startTime >= load);
+      });
+    await expect.poll(prefetched).toEqual([true]);
+    expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     // Typed at once, before htmx has loaded: the words are searched as soon as it has, in this page.
     await page.locator('#q').pressSequentially('carte de codes', { delay: 5 });

@@ -55,14 +55,30 @@ describe('the help and entry pages', () => {
     expect(again.status).toBe(304);
   });
 
-  it('link a favicon in the tenant colour', async () => {
+  it('link a favicon in the tenant colour, as a PNG that the SVG drawing renders to', async () => {
     const { html } = await page('/atupri/fr/');
-    expect(html).toContain('<link rel="icon" href="/static/favicon/atupri.svg" type="image/svg+xml">');
-    const icon = await app.request('/static/favicon/atupri.svg');
-    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
-    expect(await icon.text()).toContain(testApp.library().content.tenants.get('atupri')!.tenant.theme.primary);
+    const href = /<link rel="icon" href="([^"]+)" type="image\/png" sizes="48x48">/.exec(html)?.[1];
+    expect(href).toMatch(/^\/static\/favicon\/atupri\.png\?v=/);
+    const png = await app.request(href!);
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(png.headers.get('cache-control')).toContain('immutable');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: 48 × 48 pixels.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([48, 48]);
+    const primary = testApp.library().content.tenants.get('atupri')!.tenant.theme.primary;
+    const svg = await app.request('/static/favicon/atupri.svg');
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toContain(`fill="${primary}"`);
+    // Each tenant's in its own colour.
+    const kpt = Buffer.from(await (await app.request('/static/favicon/kpt.png')).arrayBuffer());
+    expect(kpt.equals(bytes)).toBe(false);
+    expect((await app.request('/static/favicon/nobody.png')).status).toBe(404);
     expect((await app.request('/static/favicon/nobody.svg')).status).toBe(404);
-    expect((await app.request('/favicon.ico')).status).toBe(301);
+    const ico = await app.request('/favicon.ico');
+    expect(ico.status).toBe(301);
+    expect(ico.headers.get('location')).toBe('/static/favicon/atupri.png');
   });
 
   it('offer the search box on the 404 page', async () => {
