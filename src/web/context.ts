@@ -22,6 +22,8 @@ export type Env = {
     lang?: import('../content/types.ts').Lang;
     /** Host origins allowed to frame this response (the chat page, for the widget). */
     frameAncestors?: string[];
+    /** The response shows published help content only, nothing of a visitor's (the help and FAQ pages). */
+    publicContent?: boolean;
     /** This request's id (X-Request-Id, given or made), on every log line it writes. */
     requestId: string;
     /** The logger of this request: a child of the process's carrying the request id. */

@@ -33,6 +33,7 @@ export function helpPages(deps: WebDeps) {
     const lang = c.req.param('lang');
     if (!tc || !isLang(lang)) return notFound(c, deps);
     c.set('lang', lang);
+    c.set('publicContent', true);
     const url = new URL(c.req.url);
     // A search has no page of its own for search engines: its canonical address is the help page.
     const path = url.pathname.endsWith('/search') ? `/${tc.tenant.id}/${lang}/` : url.pathname;

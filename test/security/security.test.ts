@@ -192,6 +192,12 @@ describe('headers, CSRF and sizes', () => {
     }
   });
 
+  it('isolates from other windows every page with a visitor\'s or an editor\'s state, not the published help', async () => {
+    const coop = async (path: string) => (await t.app.request(path)).headers.get('cross-origin-opener-policy');
+    for (const path of ['/kpt/fr/chat', '/editor', '/api/search?tenant=kpt&q=code', '/nope/nope/nope', '/healthz']) expect(await coop(path), path).toBe('same-origin');
+    for (const path of ['/atupri/fr/', '/kpt/de/search?q=code', '/kpt/fr/faq/login-code-card']) expect(await coop(path), path).toBeNull();
+  });
+
   it('refuses a chat form posted from another site (CSRF)', async () => {
     const res = await t.app.request('http://localhost/kpt/fr/chat', {
       method: 'POST',
