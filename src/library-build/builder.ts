@@ -1,8 +1,8 @@
 /**
  * Builds the library on worker threads, so that serving never waits on it: the workers read the content
- * and build each tenant's indexes and model, the tenants shared out among them (several cores at
- * start-up); this thread loads each tenant's parts as they arrive, one tenant per turn of the event
- * loop, and puts the library together at the end. A tenant whose files (and the shared files) did not
+ * and build each tenant's indexes and model, a part at a time to whichever worker is free (every core
+ * busy until the last part at start-up); this thread loads each tenant's parts as they arrive, in short
+ * steps with a turn of the event loop between them, and puts the library together at the end. A tenant whose files (and the shared files) did not
  * change since the last build keeps its parts: an edit in one tenant rebuilds that tenant alone, an edit
  * of the synonyms, intents or understanding files rebuilds all.
  */
@@ -20,7 +20,7 @@ import { classifierFrom, hydrateTenantModel, retrieverOf } from '../understandin
 import type { TenantModel, Understanding } from '../understanding/model.ts';
 import type { SoftmaxModel } from '../understanding/softmax.ts';
 import { askingKey, tenantKeys } from './keys.ts';
-import type { BuildRequest, Plan, TenantBuilt, WorkerMessage } from './messages.ts';
+import type { PartId, Plan, SharedData, TenantBuilt, WorkerMessage, WorkerRequest } from './messages.ts';
 
 export type BuilderOptions = {
   /** Worker threads; the cores of the machine when omitted (at most 4). */
@@ -78,17 +78,24 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
     return workers;
   };
 
-  /** One attempt: asks every worker, loads what they send as it comes, and says which version they read. */
-  const attempt = (): Promise<{ ok: true; plan: Plan; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
+  /**
+   * One attempt: every worker reads the folder; the parts to build (the tenants whose key changed, the
+   * models of how a message asks when theirs did) are then handed out one at a time to whichever worker
+   * is free, the costliest first, and loaded here as they arrive. Says which version the workers read.
+   */
+  const attempt = (): Promise<{ ok: true; plan: Plan; shared: SharedData; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
     const job = ++jobs;
     const pool = spawn();
-    const have = Object.fromEntries([...parts].map(([id, p]) => [id, p.key]));
     const plans: Plan[] = [];
+    let shared: SharedData | undefined;
     const rebuilt: string[] = [];
+    // The parts still to hand out (set from the first plan) and the workers waiting for one.
+    let todo: PartId[] | undefined;
+    const idle: Worker[] = [];
+    let building = 0;
     // Each tenant's parts are loaded in a turn of their own, in the order they arrive.
     let loading: Promise<void> = Promise.resolve();
     return new Promise((resolve, reject) => {
-      let pending = pool.length;
       let settled = false;
       const finish = (outcome: Parameters<typeof resolve>[0] | Error) => {
         if (settled) return;
@@ -107,18 +114,45 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
         finish(new Error(`library worker failed: ${err.message}`));
       };
       const exited = (code: number) => failed(new Error(`exited with code ${code}`));
+      /** Hands the next part to each free worker; once all are built and loaded, the attempt is over. */
+      const dispatch = () => {
+        if (!todo) return;
+        while (idle.length && todo.length) {
+          building++;
+          const req: WorkerRequest = { type: 'part', job, part: todo.shift()! };
+          idle.shift()!.postMessage(req);
+        }
+        if (todo.length || building || plans.length < pool.length) return;
+        loading.then(
+          () => {
+            // Workers that read different versions of the folder: it changed meanwhile, build again.
+            const versions = new Set(plans.map((p) => p.version));
+            finish(versions.size === 1 && shared ? { ok: true, plan: plans[0]!, shared, rebuilt } : { ok: 'retry' });
+          },
+          (err: Error) => finish(err),
+        );
+      };
       const handlers = new Map<Worker, (m: WorkerMessage) => void>();
       for (const w of pool) {
-        let plan: Plan | undefined;
         const onMessage = (m: WorkerMessage) => {
-          if (m.job !== job) return;
+          if (m.job !== job || settled) return;
           switch (m.type) {
             case 'plan':
-              plan = m;
               plans.push(m);
+              idle.push(w);
+              if (!m.shared) break;
+              // The parts are handed out once the shared data is here, which loading them needs.
+              shared = m.shared;
+              // The costliest part first (the models of how a message asks learn from every tenant).
+              todo = [
+                ...(asking?.key === m.asking ? [] : [{ kind: 'asking' } as const]),
+                ...m.tenants.filter(([id, key]) => parts.get(id)?.key !== key).map(([id]) => ({ kind: 'tenant', id }) as const),
+              ];
               break;
             case 'tenant': {
-              const synonyms = plan!.synonyms;
+              building--;
+              idle.push(w);
+              const synonyms = shared!.synonyms;
               loading = loading.then(async () => {
                 parts.set(m.id, await hydrate(m, synonyms));
                 rebuilt.push(m.id);
@@ -126,29 +160,18 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
               break;
             }
             case 'asking':
+              building--;
+              idle.push(w);
               loading = loading.then(async () => {
                 asking = { key: m.key, actOrFact: await classifierFrom(m.actOrFact, nextTurn), advice: await classifierFrom(m.advice, nextTurn) };
               });
               break;
             case 'refused':
-              finish({ ok: false, problems: m.problems });
-              break;
+              return finish({ ok: false, problems: m.problems });
             case 'error':
-              finish(new Error(`library worker: ${m.message}`));
-              break;
-            case 'done':
-              if (--pending === 0) {
-                loading.then(
-                  () => {
-                    // Workers that read different versions of the folder: it changed meanwhile, build again.
-                    const versions = new Set(plans.map((p) => p.version));
-                    finish(versions.size === 1 ? { ok: true, plan: plans[0]!, rebuilt } : { ok: 'retry' });
-                  },
-                  (err: Error) => finish(err),
-                );
-              }
-              break;
+              return finish(new Error(`library worker: ${m.message}`));
           }
+          dispatch();
         };
         handlers.set(w, onMessage);
         w.on('message', onMessage);
@@ -156,7 +179,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
         w.on('exit', exited);
       }
       pool.forEach((w, k) => {
-        const req: BuildRequest = { job, contentDir: dirs.contentDir, have, asking: asking?.key, share: { k, n: pool.length } };
+        const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: k === 0 };
         w.postMessage(req);
       });
     });
@@ -168,36 +191,36 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
       const outcome = await attempt();
       if (outcome.ok === 'retry') continue;
       if (!outcome.ok) return outcome;
-      const { plan } = outcome;
+      const { plan, shared } = outcome;
       // Every tenant must now have the parts of the version read; else the folder changed: build again.
-      if (!plan.tenants.every(([id, key]) => parts.get(id)?.key === key) || !asking) continue;
+      if (!plan.tenants.every(([id, key]) => parts.get(id)?.key === key) || asking?.key !== plan.asking) continue;
       for (const id of parts.keys()) if (!plan.tenants.some(([t]) => t === id)) parts.delete(id);
       await nextTurn();
       const locales = loadLocales(dirs.localesDir);
       if (!locales.ok) return { ok: false, problems: locales.problems };
       await nextTurn();
-      return { ok: true, library: assemble(plan, locales.t), rebuilt: outcome.rebuilt.sort() };
+      return { ok: true, library: assemble(plan, shared, locales.t), rebuilt: outcome.rebuilt.sort() };
     }
     return { ok: false, problems: [{ file: dirs.contentDir, message: `the content kept changing while it was being loaded (${ATTEMPTS} attempts); the next change loads it again` }] };
   };
 
-  const assemble = (plan: Plan, t: Parameters<typeof withTenantVars>[0]): Library => {
+  const assemble = (plan: Plan, shared: SharedData, t: Parameters<typeof withTenantVars>[0]): Library => {
     const tenants = new Map(plan.tenants.map(([id]) => [id, parts.get(id)!]));
     const content: Content = {
       tenants: new Map([...tenants].map(([id, p]) => [id, p.content])),
-      synonyms: plan.synonyms,
-      intents: plan.intents,
-      understanding: plan.understanding,
+      synonyms: shared.synonyms,
+      intents: shared.intents,
+      understanding: shared.understanding,
       version: plan.version,
     };
-    const vocabulary = Object.fromEntries(LANGS.map((l) => [l, new Set(plan.vocabulary[l])])) as Record<Lang, Set<string>>;
+    const vocabulary = Object.fromEntries(LANGS.map((l) => [l, new Set(shared.vocabulary[l] ? shared.vocabulary[l].split('\n') : [])])) as Record<Lang, Set<string>>;
     const search = createSearchService(content, { indexes: new Map([...tenants].map(([id, p]) => [id, p.indexes])), vocabulary });
     const understanding: Understanding = {
       // A kept model ranks with the new search service (the language detection knows the new words).
       tenants: new Map([...tenants].map(([id, p]) => [id, { ...p.model, retrieve: retrieverOf(id, search) }])),
       actOrFact: asking!.actOrFact,
       advice: asking!.advice,
-      about: Object.fromEntries(LANGS.map((l) => [l, plan.understanding[l].about])) as Record<Lang, string[]>,
+      about: Object.fromEntries(LANGS.map((l) => [l, shared.understanding[l].about])) as Record<Lang, string[]>,
       version: plan.version,
     };
     return { content, t: withTenantVars(t, content, flows), search, understanding, loadedAt: now().toISOString() };
@@ -234,7 +257,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
  * parsed piece by piece, each language's analyzer and index (loaded from JSON, not indexed again), the
  * model's features.
  */
-async function hydrate(m: TenantBuilt, synonyms: Plan['synonyms']): Promise<TenantPart> {
+async function hydrate(m: TenantBuilt, synonyms: SharedData['synonyms']): Promise<TenantPart> {
   await nextTurn();
   const tenant = JSON.parse(m.content.tenant) as TenantContent['tenant'];
   const triggers = JSON.parse(m.content.triggers) as TenantContent['triggers'];
