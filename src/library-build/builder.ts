@@ -19,6 +19,7 @@ import { buildLangIndex, type LangIndex } from '../search/tenant-index.ts';
 import { classifierFrom, hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
 import type { TenantModel, Understanding } from '../understanding/model.ts';
 import type { SoftmaxModel } from '../understanding/softmax.ts';
+import { workerScript } from './bundle.ts';
 import { askingKey, tenantKeys } from './keys.ts';
 import type { PartId, Plan, SharedData, TenantBuilt, WorkerMessage, WorkerRequest } from './messages.ts';
 
@@ -50,9 +51,6 @@ type TenantPart = { key: string; content: TenantContent; indexes: Localized<Lang
 /** Builds that found the folder changed under them (workers that read different versions) are run again this many times. */
 const ATTEMPTS = 3;
 
-/** A small JavaScript file that registers tsx, then loads the TypeScript worker (Node 20 does not hand a loader given by --import to a worker early enough for its entry file). */
-const WORKER_URL = new URL('./boot.mjs', import.meta.url);
-
 /** The next turn of the event loop: what is waiting to be served goes first. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -62,20 +60,25 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
   const count = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
   const parts = new Map<string, TenantPart>();
   let asking: { key: string; actOrFact: SoftmaxModel; advice: SoftmaxModel } | undefined;
-  let workers: Worker[] = [];
+  let workers: Promise<Worker[]> | undefined;
   let jobs = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   /** Starts the workers (they load their code at once, so the first build does not wait for it). */
-  const spawn = () => {
-    if (workers.length) return workers;
-    workers = Array.from({ length: count }, () => {
-      const w = new Worker(WORKER_URL);
-      w.unref();
-      return w;
-    });
+  const spawn = (): Promise<Worker[]> => {
+    workers ??= workerScript().then((script) =>
+      Array.from({ length: count }, () => {
+        const w = new Worker(script);
+        w.unref();
+        return w;
+      }),
+    );
     return workers;
+  };
+  const terminate = () => {
+    void workers?.then((pool) => pool.forEach((w) => void w.terminate()));
+    workers = undefined;
   };
 
   /**
@@ -83,9 +86,10 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
    * models of how a message asks when theirs did) are then handed out one at a time to whichever worker
    * is free, the costliest first, and loaded here as they arrive. Says which version the workers read.
    */
-  const attempt = (): Promise<{ ok: true; plan: Plan; shared: SharedData; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
+  const attempt = async (): Promise<{ ok: true; plan: Plan; shared: SharedData; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
     const job = ++jobs;
-    const pool = spawn();
+    const pool = await spawn();
+    if (closed) throw new Error('library builder: closed');
     const plans: Plan[] = [];
     let shared: SharedData | undefined;
     const rebuilt: string[] = [];
@@ -109,8 +113,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
         else resolve(outcome);
       };
       const failed = (err: Error) => {
-        workers = [];
-        for (const w of pool) void w.terminate();
+        terminate();
         finish(new Error(`library worker failed: ${err.message}`));
       };
       const exited = (code: number) => failed(new Error(`exited with code ${code}`));
@@ -233,7 +236,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
       return next;
     },
     start() {
-      spawn();
+      void spawn();
     },
     seed(library, fingerprints) {
       const keys = tenantKeys(fingerprints);
@@ -246,8 +249,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
     },
     close() {
       closed = true;
-      for (const w of workers) void w.terminate();
-      workers = [];
+      terminate();
     },
   };
 }
