@@ -9,7 +9,8 @@ import { loadContent } from '../content/load.ts';
 import { createParseCache } from '../content/parse-cache.ts';
 import { LANGS, type Content, type Lang } from '../content/types.ts';
 import { FLOWS, paramSchemas } from '../flows/index.ts';
-import { createSearchService, vocabularies } from '../search/service.ts';
+import { vocabularyOf } from '../search/language.ts';
+import { createSearchService } from '../search/service.ts';
 import { buildTenantIndex, type SavedIndex } from '../search/tenant-index.ts';
 import { classifierData, tenantModelData, transferables } from '../understanding/handover.ts';
 import { buildActOrFact, buildAdvice, buildTenantModel } from '../understanding/model.ts';
@@ -39,7 +40,7 @@ function load(req: Extract<WorkerRequest, { type: 'load' }>): void {
   if (!loaded.ok) return post({ type: 'refused', job, problems: loaded.problems });
   const { content, fingerprints } = loaded;
   const keys = tenantKeys(fingerprints);
-  const vocabulary = vocabularies(content);
+  const vocabulary = vocabularyFrom(content, keys);
   current = { job, content, keys, asking: askingKey(content, fingerprints), vocabulary };
   post({
     type: 'plan',
@@ -56,6 +57,30 @@ function load(req: Extract<WorkerRequest, { type: 'load' }>): void {
         }
       : undefined,
   });
+}
+
+/** Each tenant's words (questions and alternates) per language, by the tenant's key: kept while it does not change. */
+let tenantWords = new Map<string, Record<Lang, Set<string>>>();
+
+/**
+ * The words of every tenant and of the shared files, per language (what `vocabularies` gives), with each
+ * tenant's words taken from the last build when its files did not change: an edit reads one tenant's
+ * words again, not all of them.
+ */
+function vocabularyFrom(content: Content, keys: Map<string, string>): Record<Lang, Set<string>> {
+  const kept = tenantWords;
+  tenantWords = new Map();
+  for (const [id, tc] of content.tenants) {
+    const key = keys.get(id)!;
+    tenantWords.set(key, kept.get(key) ?? (Object.fromEntries(LANGS.map((l) => [l, vocabularyOf(tc.entries[l].flatMap((e) => [e.question, ...e.alternates]))])) as Record<Lang, Set<string>>));
+  }
+  return Object.fromEntries(
+    LANGS.map((l) => {
+      const words = vocabularyOf([...content.synonyms[l].flat(), ...Object.values(content.intents[l]).flat()]);
+      for (const own of tenantWords.values()) for (const w of own[l]) words.add(w);
+      return [l, words];
+    }),
+  ) as Record<Lang, Set<string>>;
 }
 
 function build(job: number, part: PartId): void {
