@@ -97,6 +97,12 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
     let todo: PartId[] | undefined;
     const idle: Worker[] = [];
     let building = 0;
+    /** Workers asked to read the folder; the first one's plan carries the shared data. */
+    let asked = 0;
+    const load = (w: Worker) => {
+      const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: asked++ === 0 };
+      w.postMessage(req);
+    };
     // Each tenant's parts are loaded in a turn of their own, in the order they arrive.
     let loading: Promise<void> = Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -125,7 +131,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
           const req: WorkerRequest = { type: 'part', job, part: todo.shift()! };
           idle.shift()!.postMessage(req);
         }
-        if (todo.length || building || plans.length < pool.length) return;
+        if (todo.length || building || plans.length < asked) return;
         loading.then(
           () => {
             // Workers that read different versions of the folder: it changed meanwhile, build again.
@@ -151,6 +157,8 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
                 ...(asking?.key === m.asking ? [] : [{ kind: 'asking' } as const]),
                 ...m.tenants.filter(([id, key]) => parts.get(id)?.key !== key).map(([id]) => ({ kind: 'tenant', id }) as const),
               ];
+              // More than one part: the other workers read the folder too and take their share.
+              if (todo.length > 1) pool.slice(asked).forEach(load);
               break;
             case 'tenant': {
               building--;
@@ -181,10 +189,11 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
         w.on('error', failed);
         w.on('exit', exited);
       }
-      pool.forEach((w, k) => {
-        const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: k === 0 };
-        w.postMessage(req);
-      });
+      // The first build reads the folder on every worker at once: there is a part for each. A later one
+      // reads it on one worker first, and on the others only when there is more than one part to build
+      // (an edit of one tenant's file is one part: the other workers need not read the whole folder).
+      if (parts.size === 0) pool.forEach(load);
+      else load(pool[0]!);
     });
   };
 
