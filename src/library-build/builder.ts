@@ -2,9 +2,10 @@
  * Builds the library on worker threads, so that serving never waits on it: the workers read the content
  * and build each tenant's indexes and model, a part at a time to whichever worker is free (every core
  * busy until the last part at start-up); this thread loads each tenant's parts as they arrive, in short
- * steps with a turn of the event loop between them, and puts the library together at the end. A tenant whose files (and the shared files) did not
- * change since the last build keeps its parts: an edit in one tenant rebuilds that tenant alone, an edit
- * of the synonyms, intents or understanding files rebuilds all.
+ * steps with a turn of the event loop between them, and puts the library together at the end. A tenant
+ * whose files (and the shared files) did not change since the last build keeps its parts: an edit in
+ * one tenant rebuilds that tenant alone, an edit of the synonyms, intents or understanding files
+ * rebuilds all.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -82,7 +83,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
   };
 
   /**
-   * One attempt: every worker reads the folder; the parts to build (the tenants whose key changed, the
+   * One attempt: the workers read the folder; the parts to build (the tenants whose key changed, the
    * models of how a message asks when theirs did) are then handed out one at a time to whichever worker
    * is free, the costliest first, and loaded here as they arrive. Says which version the workers read.
    */
