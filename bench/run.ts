@@ -237,7 +237,7 @@ async function main() {
 
   if (want('tenants')) {
     log('Tenants: the shipped ones and 30 copies of kpt, live reload of one edit');
-    const r: TenantsResult = await measureTenants(ROOT);
+    const r: TenantsResult = await measureTenants(ROOT, 30, 'kpt', profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : []);
     log(`  ${r.tenants} tenants: ready in ${f(r.startupMs / 1000)} s; event loop max ${f(r.idleLagMaxMs)} ms at rest, ${f(r.reloadLagMaxMs)} ms during the reload (client saw ${f(r.clientStallMs)} ms); edit served in ${f(r.servedMs / 1000, 2)} s`);
     out.push(
       '## Many tenants',

@@ -47,11 +47,12 @@ const lagMaxMs = async (base: string) => {
   return m ? Number(m[1]) * 1000 : NaN;
 };
 
-export async function measureTenants(root: string, copies = 30, source = 'kpt'): Promise<TenantsResult> {
+/** @param nodeArgs given to the server's node (`--cpu-prof` with `npm run bench -- --profile`) */
+export async function measureTenants(root: string, copies = 30, source = 'kpt', nodeArgs: string[] = []): Promise<TenantsResult> {
   const contentDir = manyTenants(root, source, copies);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-tenants-data-'));
   const t0 = performance.now();
-  const server = await startServer(root, { DATA_DIR: dataDir, CONTENT_DIR: contentDir, LOCALES_DIR: join(root, 'locales'), WATCH_CONTENT: 'true' }, [], 300_000);
+  const server = await startServer(root, { DATA_DIR: dataDir, CONTENT_DIR: contentDir, LOCALES_DIR: join(root, 'locales'), WATCH_CONTENT: 'true' }, nodeArgs, 300_000);
   try {
     while ((await fetch(`${server.base}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
     const startupMs = performance.now() - t0;

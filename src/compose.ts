@@ -11,6 +11,7 @@ import { formatProblem } from './content/types.ts';
 import { watchFolders } from './content/watch.ts';
 import { FLOWS } from './flows/index.ts';
 import { startRetention, type Retention } from './insights/retention.ts';
+import { warmUpRedaction } from './insights/redact.ts';
 import { createSearchLog } from './insights/search-log.ts';
 import { createLibraryBuilder, type LibraryBuilder } from './library-build/builder.ts';
 import { loadLibrary, type Library } from './library.ts';
@@ -82,6 +83,10 @@ export async function composeServer(config: Config, overrides: Overrides = {}): 
   if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
   const started = performance.now();
   const builder = createLibraryBuilder(config, { now: overrides.clock, workers: overrides.workers });
+  builder.start();
+  // While the workers load their code: the patterns that redact logged questions are compiled now, not
+  // in a visitor's request.
+  warmUpRedaction();
   let built;
   try {
     built = await builder.build();

@@ -51,10 +51,12 @@ export function watchFolders(roots: string[], onChange: (changed: string[]) => v
   const fire = () => {
     timer = undefined;
     if (closed) return;
-    // Folders may have come or gone with this change (a new tenant, a renamed or replaced folder).
-    sync();
     const names = [...changed];
     changed = new Set();
+    // Folders may have come or gone with this change (a new tenant, a renamed or replaced folder): the
+    // tree is listed again. Not after an edit of files in folders already watched, the usual change:
+    // listing every folder of many tenants holds the thread for tens of milliseconds, a stat per file not.
+    if (!names.every((name) => watchers.has(dirname(name)) && isFile(name))) sync();
     onChange(names);
   };
 
@@ -125,6 +127,14 @@ export function watchFolders(roots: string[], onChange: (changed: string[]) => v
       watchers.clear();
     },
   };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The folder and every folder under it, hidden ones left out. */

@@ -168,3 +168,16 @@ export function redact(text: string): string {
   for (const [re, mask] of NUMBERS) out = out.replace(re, mask);
   return out;
 }
+
+/**
+ * Compiles the patterns ahead of the first visitor: V8 compiles a regular expression at its first use,
+ * and again to machine code at its second, once for texts of Latin-1 letters and once for texts with
+ * others ("’"), 10–20 ms each for these long Unicode patterns, which would otherwise hold up a request
+ * (and every request waiting behind it).
+ */
+export function warmUpRedaction(): void {
+  for (const text of ['Je suis Anna Muster, née le 1.2.1980, rue de la Gare 5, 1003 Lausanne, anna@example.ch, 079 123 45 67', 'Ich heiße Anna, geb. 1.2.1980 – Passwort: Sommer!']) {
+    redact(text);
+    redact(text);
+  }
+}

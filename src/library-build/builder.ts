@@ -1,10 +1,11 @@
 /**
  * Builds the library on worker threads, so that serving never waits on it: the workers read the content
- * and build each tenant's indexes and model, the tenants shared out among them (several cores at
- * start-up); this thread loads each tenant's parts as they arrive, one tenant per turn of the event
- * loop, and puts the library together at the end. A tenant whose files (and the shared files) did not
- * change since the last build keeps its parts: an edit in one tenant rebuilds that tenant alone, an edit
- * of the synonyms, intents or understanding files rebuilds all.
+ * and build each tenant's indexes and model, a part at a time to whichever worker is free (every core
+ * busy until the last part at start-up); this thread loads each tenant's parts as they arrive, in short
+ * steps with a turn of the event loop between them, and puts the library together at the end. A tenant
+ * whose files (and the shared files) did not change since the last build keeps its parts: an edit in
+ * one tenant rebuilds that tenant alone, an edit of the synonyms, intents or understanding files
+ * rebuilds all.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -19,8 +20,9 @@ import { buildLangIndex, type LangIndex } from '../search/tenant-index.ts';
 import { classifierFrom, hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
 import type { TenantModel, Understanding } from '../understanding/model.ts';
 import type { SoftmaxModel } from '../understanding/softmax.ts';
+import { workerScript } from './bundle.ts';
 import { askingKey, tenantKeys } from './keys.ts';
-import type { BuildRequest, Plan, TenantBuilt, WorkerMessage } from './messages.ts';
+import type { PartId, Plan, SharedData, TenantBuilt, WorkerMessage, WorkerRequest } from './messages.ts';
 
 export type BuilderOptions = {
   /** Worker threads; the cores of the machine when omitted (at most 4). */
@@ -50,9 +52,6 @@ type TenantPart = { key: string; content: TenantContent; indexes: Localized<Lang
 /** Builds that found the folder changed under them (workers that read different versions) are run again this many times. */
 const ATTEMPTS = 3;
 
-/** A small JavaScript file that registers tsx, then loads the TypeScript worker (Node 20 does not hand a loader given by --import to a worker early enough for its entry file). */
-const WORKER_URL = new URL('./boot.mjs', import.meta.url);
-
 /** The next turn of the event loop: what is waiting to be served goes first. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -62,33 +61,52 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
   const count = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
   const parts = new Map<string, TenantPart>();
   let asking: { key: string; actOrFact: SoftmaxModel; advice: SoftmaxModel } | undefined;
-  let workers: Worker[] = [];
+  let workers: Promise<Worker[]> | undefined;
   let jobs = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   /** Starts the workers (they load their code at once, so the first build does not wait for it). */
-  const spawn = () => {
-    if (workers.length) return workers;
-    workers = Array.from({ length: count }, () => {
-      const w = new Worker(WORKER_URL);
-      w.unref();
-      return w;
-    });
+  const spawn = (): Promise<Worker[]> => {
+    workers ??= workerScript().then((script) =>
+      Array.from({ length: count }, () => {
+        const w = new Worker(script);
+        w.unref();
+        return w;
+      }),
+    );
     return workers;
   };
+  const terminate = () => {
+    void workers?.then((pool) => pool.forEach((w) => void w.terminate()));
+    workers = undefined;
+  };
 
-  /** One attempt: asks every worker, loads what they send as it comes, and says which version they read. */
-  const attempt = (): Promise<{ ok: true; plan: Plan; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
+  /**
+   * One attempt: the workers read the folder; the parts to build (the tenants whose key changed, the
+   * models of how a message asks when theirs did) are then handed out one at a time to whichever worker
+   * is free, the costliest first, and loaded here as they arrive. Says which version the workers read.
+   */
+  const attempt = async (): Promise<{ ok: true; plan: Plan; shared: SharedData; rebuilt: string[] } | { ok: false; problems: ContentProblem[] } | { ok: 'retry' }> => {
     const job = ++jobs;
-    const pool = spawn();
-    const have = Object.fromEntries([...parts].map(([id, p]) => [id, p.key]));
+    const pool = await spawn();
+    if (closed) throw new Error('library builder: closed');
     const plans: Plan[] = [];
+    let shared: SharedData | undefined;
     const rebuilt: string[] = [];
+    // The parts still to hand out (set from the first plan) and the workers waiting for one.
+    let todo: PartId[] | undefined;
+    const idle: Worker[] = [];
+    let building = 0;
+    /** Workers asked to read the folder; the first one's plan carries the shared data. */
+    let asked = 0;
+    const load = (w: Worker) => {
+      const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: asked++ === 0 };
+      w.postMessage(req);
+    };
     // Each tenant's parts are loaded in a turn of their own, in the order they arrive.
     let loading: Promise<void> = Promise.resolve();
     return new Promise((resolve, reject) => {
-      let pending = pool.length;
       let settled = false;
       const finish = (outcome: Parameters<typeof resolve>[0] | Error) => {
         if (settled) return;
@@ -102,23 +120,51 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
         else resolve(outcome);
       };
       const failed = (err: Error) => {
-        workers = [];
-        for (const w of pool) void w.terminate();
+        terminate();
         finish(new Error(`library worker failed: ${err.message}`));
       };
       const exited = (code: number) => failed(new Error(`exited with code ${code}`));
+      /** Hands the next part to each free worker; once all are built and loaded, the attempt is over. */
+      const dispatch = () => {
+        if (!todo) return;
+        while (idle.length && todo.length) {
+          building++;
+          const req: WorkerRequest = { type: 'part', job, part: todo.shift()! };
+          idle.shift()!.postMessage(req);
+        }
+        if (todo.length || building || plans.length < asked) return;
+        loading.then(
+          () => {
+            // Workers that read different versions of the folder: it changed meanwhile, build again.
+            const versions = new Set(plans.map((p) => p.version));
+            finish(versions.size === 1 && shared ? { ok: true, plan: plans[0]!, shared, rebuilt } : { ok: 'retry' });
+          },
+          (err: Error) => finish(err),
+        );
+      };
       const handlers = new Map<Worker, (m: WorkerMessage) => void>();
       for (const w of pool) {
-        let plan: Plan | undefined;
         const onMessage = (m: WorkerMessage) => {
-          if (m.job !== job) return;
+          if (m.job !== job || settled) return;
           switch (m.type) {
             case 'plan':
-              plan = m;
               plans.push(m);
+              idle.push(w);
+              if (!m.shared) break;
+              // The parts are handed out once the shared data is here, which loading them needs.
+              shared = m.shared;
+              // The costliest part first (the models of how a message asks learn from every tenant).
+              todo = [
+                ...(asking?.key === m.asking ? [] : [{ kind: 'asking' } as const]),
+                ...m.tenants.filter(([id, key]) => parts.get(id)?.key !== key).map(([id]) => ({ kind: 'tenant', id }) as const),
+              ];
+              // More than one part: the other workers read the folder too and take their share.
+              if (todo.length > 1) pool.slice(asked).forEach(load);
               break;
             case 'tenant': {
-              const synonyms = plan!.synonyms;
+              building--;
+              idle.push(w);
+              const synonyms = shared!.synonyms;
               loading = loading.then(async () => {
                 parts.set(m.id, await hydrate(m, synonyms));
                 rebuilt.push(m.id);
@@ -126,39 +172,29 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
               break;
             }
             case 'asking':
+              building--;
+              idle.push(w);
               loading = loading.then(async () => {
                 asking = { key: m.key, actOrFact: await classifierFrom(m.actOrFact, nextTurn), advice: await classifierFrom(m.advice, nextTurn) };
               });
               break;
             case 'refused':
-              finish({ ok: false, problems: m.problems });
-              break;
+              return finish({ ok: false, problems: m.problems });
             case 'error':
-              finish(new Error(`library worker: ${m.message}`));
-              break;
-            case 'done':
-              if (--pending === 0) {
-                loading.then(
-                  () => {
-                    // Workers that read different versions of the folder: it changed meanwhile, build again.
-                    const versions = new Set(plans.map((p) => p.version));
-                    finish(versions.size === 1 ? { ok: true, plan: plans[0]!, rebuilt } : { ok: 'retry' });
-                  },
-                  (err: Error) => finish(err),
-                );
-              }
-              break;
+              return finish(new Error(`library worker: ${m.message}`));
           }
+          dispatch();
         };
         handlers.set(w, onMessage);
         w.on('message', onMessage);
         w.on('error', failed);
         w.on('exit', exited);
       }
-      pool.forEach((w, k) => {
-        const req: BuildRequest = { job, contentDir: dirs.contentDir, have, asking: asking?.key, share: { k, n: pool.length } };
-        w.postMessage(req);
-      });
+      // The first build reads the folder on every worker at once: there is a part for each. A later one
+      // reads it on one worker first, and on the others only when there is more than one part to build
+      // (an edit of one tenant's file is one part: the other workers need not read the whole folder).
+      if (parts.size === 0) pool.forEach(load);
+      else load(pool[0]!);
     });
   };
 
@@ -168,36 +204,36 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
       const outcome = await attempt();
       if (outcome.ok === 'retry') continue;
       if (!outcome.ok) return outcome;
-      const { plan } = outcome;
+      const { plan, shared } = outcome;
       // Every tenant must now have the parts of the version read; else the folder changed: build again.
-      if (!plan.tenants.every(([id, key]) => parts.get(id)?.key === key) || !asking) continue;
+      if (!plan.tenants.every(([id, key]) => parts.get(id)?.key === key) || asking?.key !== plan.asking) continue;
       for (const id of parts.keys()) if (!plan.tenants.some(([t]) => t === id)) parts.delete(id);
       await nextTurn();
       const locales = loadLocales(dirs.localesDir);
       if (!locales.ok) return { ok: false, problems: locales.problems };
       await nextTurn();
-      return { ok: true, library: assemble(plan, locales.t), rebuilt: outcome.rebuilt.sort() };
+      return { ok: true, library: assemble(plan, shared, locales.t), rebuilt: outcome.rebuilt.sort() };
     }
     return { ok: false, problems: [{ file: dirs.contentDir, message: `the content kept changing while it was being loaded (${ATTEMPTS} attempts); the next change loads it again` }] };
   };
 
-  const assemble = (plan: Plan, t: Parameters<typeof withTenantVars>[0]): Library => {
+  const assemble = (plan: Plan, shared: SharedData, t: Parameters<typeof withTenantVars>[0]): Library => {
     const tenants = new Map(plan.tenants.map(([id]) => [id, parts.get(id)!]));
     const content: Content = {
       tenants: new Map([...tenants].map(([id, p]) => [id, p.content])),
-      synonyms: plan.synonyms,
-      intents: plan.intents,
-      understanding: plan.understanding,
+      synonyms: shared.synonyms,
+      intents: shared.intents,
+      understanding: shared.understanding,
       version: plan.version,
     };
-    const vocabulary = Object.fromEntries(LANGS.map((l) => [l, new Set(plan.vocabulary[l])])) as Record<Lang, Set<string>>;
+    const vocabulary = Object.fromEntries(LANGS.map((l) => [l, new Set(shared.vocabulary[l] ? shared.vocabulary[l].split('\n') : [])])) as Record<Lang, Set<string>>;
     const search = createSearchService(content, { indexes: new Map([...tenants].map(([id, p]) => [id, p.indexes])), vocabulary });
     const understanding: Understanding = {
       // A kept model ranks with the new search service (the language detection knows the new words).
       tenants: new Map([...tenants].map(([id, p]) => [id, { ...p.model, retrieve: retrieverOf(id, search) }])),
       actOrFact: asking!.actOrFact,
       advice: asking!.advice,
-      about: Object.fromEntries(LANGS.map((l) => [l, plan.understanding[l].about])) as Record<Lang, string[]>,
+      about: Object.fromEntries(LANGS.map((l) => [l, shared.understanding[l].about])) as Record<Lang, string[]>,
       version: plan.version,
     };
     return { content, t: withTenantVars(t, content, flows), search, understanding, loadedAt: now().toISOString() };
@@ -210,7 +246,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
       return next;
     },
     start() {
-      spawn();
+      void spawn();
     },
     seed(library, fingerprints) {
       const keys = tenantKeys(fingerprints);
@@ -223,8 +259,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
     },
     close() {
       closed = true;
-      for (const w of workers) void w.terminate();
-      workers = [];
+      terminate();
     },
   };
 }
@@ -234,7 +269,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
  * parsed piece by piece, each language's analyzer and index (loaded from JSON, not indexed again), the
  * model's features.
  */
-async function hydrate(m: TenantBuilt, synonyms: Plan['synonyms']): Promise<TenantPart> {
+async function hydrate(m: TenantBuilt, synonyms: SharedData['synonyms']): Promise<TenantPart> {
   await nextTurn();
   const tenant = JSON.parse(m.content.tenant) as TenantContent['tenant'];
   const triggers = JSON.parse(m.content.triggers) as TenantContent['triggers'];

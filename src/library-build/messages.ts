@@ -3,29 +3,42 @@ import type { ContentProblem, Intents, Lang, Localized, Synonyms, Teaching } fro
 import type { SavedIndex } from '../search/tenant-index.ts';
 import type { ClassifierData, TenantModelData } from '../understanding/handover.ts';
 
-/** Build the library from a content folder; the tenants in `have` with the same key are built already. */
-export type BuildRequest = {
-  job: number;
-  contentDir: string;
-  /** Tenant id → key of the parts the serving thread holds. */
-  have: Record<string, string>;
-  /** Key of the models of how a message asks (act or fact, advice) the serving thread holds. */
-  asking: string | undefined;
-  /** This worker builds the tenants at positions k, k + n, k + 2n… (alphabetical), and the asking models when k is 0. */
-  share: { k: number; n: number };
-};
+/**
+ * What the serving thread asks of a worker. A build is one job: every worker reads the content folder
+ * (`load`) and says which version it read (`plan`); then the parts to build are handed out one at a time
+ * (`part`) to whichever worker is free, so the cores stay busy until the last part whatever each costs.
+ */
+export type WorkerRequest =
+  | {
+      type: 'load';
+      job: number;
+      contentDir: string;
+      /** Whether this worker's plan carries the shared files and the vocabulary (one worker's is enough). */
+      full: boolean;
+    }
+  /** Build one part of the content the worker loaded for `job`: a tenant's indexes and model, or the models of how a message asks. */
+  | { type: 'part'; job: number; part: PartId };
 
+export type PartId = { kind: 'tenant'; id: string } | { kind: 'asking' };
+
+/** What a worker read: the version, and what is built from which part; the shared data when asked for (`full`). */
 export type Plan = {
   type: 'plan';
   job: number;
   version: string;
   /** Every tenant of the content, alphabetical, with the key of what is built from it. */
   tenants: [string, string][];
+  /** Key of the models of how a message asks. */
+  asking: string;
+  shared?: SharedData;
+};
+
+export type SharedData = {
   synonyms: Synonyms;
   intents: Intents;
   understanding: Localized<Teaching>;
-  /** Folded words per language, for language detection. */
-  vocabulary: Record<Lang, string[]>;
+  /** Folded words per language, for language detection, one per line (one string crosses threads faster than thousands). */
+  vocabulary: Record<Lang, string>;
 };
 
 export type TenantBuilt = {
@@ -49,7 +62,6 @@ export type WorkerMessage =
   | Plan
   | TenantBuilt
   | AskingBuilt
-  | { type: 'done'; job: number }
   /** The content has problems: the serving version stays. */
   | { type: 'refused'; job: number; problems: ContentProblem[] }
   /** A bug: the build failed for another reason than the content. */

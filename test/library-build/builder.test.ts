@@ -3,7 +3,7 @@
  * predictions), rebuilt only where files changed, refused with file and line on a broken file, and
  * swapped in whole while serving goes on.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,17 @@ describe('live reload through the workers', { timeout: 180_000 }, () => {
       testApp.dispose();
       rmSync(own, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the workers on a busy machine', { timeout: 180_000 }, () => {
+  // Linux schedules threads one by one; elsewhere the workers keep the serving thread's priority.
+  it.runIf(process.platform === 'linux')('run at a lower priority than the thread that serves', async () => {
+    built(await builder.build());
+    const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threads = readdirSync('/proc/self/task').map((tid) => nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    expect(threads.filter((n) => n === 10).length).toBeGreaterThanOrEqual(2);
+    expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(0);
   });
 });
 
