@@ -56,6 +56,17 @@ export type Explanation = {
 
 export type Understood = { decision: Decision; explanation: Explanation };
 
+/** A decision whose explanation is worked out when first read: only editors' tools read it, and it costs as much as the decision. */
+function understood(decision: Decision, explain: () => Explanation): Understood {
+  let explanation: Explanation | undefined;
+  return {
+    decision,
+    get explanation() {
+      return (explanation ??= explain());
+    },
+  };
+}
+
 type Reading = { text: string; probs: Float64Array };
 
 /**
@@ -104,7 +115,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
     const bar = clauseReadings.includes(r) ? DECISION.contactInClause : DECISION.contact;
     if (contact.i >= 0 && contact.i === best.i && contact.p >= bar) {
       const topic = at(whole, inScope);
-      return { decision: { kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, explanation: explain(r) };
+      return understood({ kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, () => explain(r));
     }
   }
 
@@ -113,7 +124,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
   const subjects = poolBySubject(model, reading.probs);
   const [first, second] = subjects;
-  if (!first) return { decision: { kind: 'clarify', candidates: [] }, explanation: explain(reading) };
+  if (!first) return understood({ kind: 'clarify', candidates: [] }, () => explain(reading));
 
   const top = first.members[0]!;
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
@@ -124,16 +135,16 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
   if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
     const entry = subjectEntry(model, subject);
-    return { decision: { kind: 'advice', ...(entry ? { entry } : {}) }, explanation: explain(reading, asking) };
+    return understood({ kind: 'advice', ...(entry ? { entry } : {}) }, () => explain(reading, asking));
   }
-  if (top.kind === 'oos') return { decision: { kind: 'oos' }, explanation: explain(reading) };
-  if (top.kind === 'contact') return { decision: { kind: 'contact' }, explanation: explain(reading) };
+  if (top.kind === 'oos') return understood({ kind: 'oos' }, () => explain(reading));
+  if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading));
   if (top.kind === 'smalltalk') {
-    if (words(fold(message)).length <= DECISION.smalltalkWords) return { decision: { kind: 'smalltalk', intent: top.intent }, explanation: explain(reading) };
-    return { decision: { kind: 'clarify', candidates: candidates(model, reading.probs) }, explanation: explain(reading) };
+    if (words(fold(message)).length <= DECISION.smalltalkWords) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading));
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
-    return { decision: { kind: 'clarify', candidates: candidates(model, reading.probs) }, explanation: explain(reading) };
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
   }
 
   // One subject: tell or do.
@@ -142,16 +153,16 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, message
   const handler = entry ? model.handlerOf.get(entry) : undefined;
   const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
   if (!flow) {
-    return { decision: { kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, explanation: explain(reading) };
+    return understood({ kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, () => explain(reading));
   }
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
   // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
   const entryFirst = first.members[0]!.kind === 'faq';
   const step = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
   if (asking.fact >= 0.5 && entry) {
-    return { decision: { kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, explanation: explain(reading, asking) };
+    return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking));
   }
-  return { decision: { kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, explanation: explain(reading, asking) };
+  return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, () => explain(reading, asking));
 }
 
 /**
