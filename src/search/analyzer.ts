@@ -54,7 +54,20 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
   // Only German splits compounds: the other languages skip this pass over the whole corpus.
   if (lang === 'de' && Array.isArray(corpus)) for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
 
-  const split = lang === 'de' ? (w: string) => splitCompound(w, known, stem) : () => [];
+  // A word is split once: trying each place costs a stem lookup per letter, and words repeat.
+  const splits = new Map<string, string[]>();
+  const split =
+    lang === 'de'
+      ? (w: string) => {
+          let parts = splits.get(w);
+          if (parts === undefined) {
+            parts = splitCompound(w, known, stem);
+            if (splits.size >= 200_000) splits.clear();
+            splits.set(w, parts);
+          }
+          return parts;
+        }
+      : () => [];
 
   const negations = NEGATIONS[lang];
   // One message is analysed several times per chat turn (search in two languages, the index's own
