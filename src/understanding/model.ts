@@ -193,7 +193,8 @@ export function buildActOrFact(content: Content): SoftmaxModel {
   const add = (text: string, label: number) => examples.push({ features: wordFeatureIds(text), label });
   for (const lang of LANGS) {
     const teach = content.understanding[lang];
-    const triggers = [...content.tenants.values()].flatMap((tc) => Object.values(tc.triggers[lang]).flat());
+    // Each distinct phrasing once: insurers share many (and a tenant copied from another, all of them).
+    const triggers = [...new Set([...content.tenants.values()].flatMap((tc) => Object.values(tc.triggers[lang]).flat()))];
     const pick = () => triggers[Math.floor(rand() * triggers.length)] ?? '';
     const frame = (list: string[]) => list[Math.floor(rand() * list.length)] ?? '';
     // Every trigger once as it is (a wish to act) and once with a question for a fact around it.
@@ -226,11 +227,11 @@ export function buildAdvice(content: Content): SoftmaxModel {
   for (const lang of LANGS) {
     const teach = content.understanding[lang];
     if (!teach.advice.length) continue;
-    const phrasings = [
+    const phrasings = new Set([
       ...[...content.tenants.values()].flatMap((tc) => [...tc.entries[lang].flatMap((e) => [e.question, ...e.alternates]), ...Object.values(tc.triggers[lang]).flat()]),
       ...teach.act,
       ...teach.fact,
-    ];
+    ]);
     const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
     for (const p of phrasings) {
       add(p, 0);
