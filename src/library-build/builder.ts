@@ -17,9 +17,9 @@ import { FLOWS } from '../flows/index.ts';
 import type { Library } from '../library.ts';
 import { createSearchService } from '../search/service.ts';
 import { buildLangIndex, type LangIndex } from '../search/tenant-index.ts';
-import { classifierFrom, hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
+import { hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
 import type { TenantModel, Understanding } from '../understanding/model.ts';
-import type { SoftmaxModel } from '../understanding/softmax.ts';
+import { softmaxFromState, type SoftmaxModel } from '../understanding/softmax.ts';
 import { workerScript } from './bundle.ts';
 import { askingKey, tenantKeys } from './keys.ts';
 import type { PartId, Plan, SharedData, TenantBuilt, WorkerMessage, WorkerRequest } from './messages.ts';
@@ -174,8 +174,8 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
             case 'asking':
               building--;
               idle.push(w);
-              loading = loading.then(async () => {
-                asking = { key: m.key, actOrFact: await classifierFrom(m.actOrFact, nextTurn), advice: await classifierFrom(m.advice, nextTurn) };
+              loading = loading.then(() => {
+                asking = { key: m.key, actOrFact: softmaxFromState(m.actOrFact), advice: softmaxFromState(m.advice) };
               });
               break;
             case 'refused':
@@ -281,6 +281,6 @@ async function hydrate(m: TenantBuilt, synonyms: SharedData['synonyms']): Promis
     await nextTurn();
     indexes[l] = buildLangIndex(entries[l], l, synonyms[l], m.indexes[l]);
   }
-  const model = await hydrateTenantModel(m.model, indexes, nextTurn);
+  const model = hydrateTenantModel(m.model, indexes);
   return { key: m.key, content: { tenant, triggers, entries }, indexes, model };
 }

@@ -1,7 +1,8 @@
 /** What the serving thread and the library workers say to each other: plain data only. */
 import type { ContentProblem, Intents, Lang, Localized, Synonyms, Teaching } from '../content/types.ts';
 import type { SavedIndex } from '../search/tenant-index.ts';
-import type { ClassifierData, TenantModelData } from '../understanding/handover.ts';
+import type { TenantModelData } from '../understanding/handover.ts';
+import type { SoftmaxState } from '../understanding/softmax.ts';
 
 /**
  * What the serving thread asks of a worker. A build is one job: every worker reads the content folder
@@ -56,7 +57,7 @@ export type TenantBuilt = {
   model: TenantModelData;
 };
 
-export type AskingBuilt = { type: 'asking'; job: number; key: string; actOrFact: ClassifierData; advice: ClassifierData };
+export type AskingBuilt = { type: 'asking'; job: number; key: string; actOrFact: SoftmaxState; advice: SoftmaxState };
 
 export type WorkerMessage =
   | Plan

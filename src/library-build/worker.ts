@@ -12,7 +12,7 @@ import { FLOWS, paramSchemas } from '../flows/index.ts';
 import { vocabularyOf } from '../search/language.ts';
 import { createSearchService } from '../search/service.ts';
 import { buildTenantIndex, type SavedIndex } from '../search/tenant-index.ts';
-import { classifierData, tenantModelData, transferables } from '../understanding/handover.ts';
+import { tenantModelData, transferables } from '../understanding/handover.ts';
 import { buildActOrFact, buildAdvice, buildTenantModel } from '../understanding/model.ts';
 import { askingKey, tenantKeys } from './keys.ts';
 import type { PartId, WorkerMessage, WorkerRequest } from './messages.ts';
@@ -87,8 +87,8 @@ function build(job: number, part: PartId): void {
   if (current?.job !== job) throw new Error(`part of job ${job} asked, but job ${current?.job ?? 'none'} is loaded`);
   const { content, keys, vocabulary } = current;
   if (part.kind === 'asking') {
-    const actOrFact = classifierData(buildActOrFact(content).state());
-    const advice = classifierData(buildAdvice(content).state());
+    const actOrFact = buildActOrFact(content).state();
+    const advice = buildAdvice(content).state();
     return post({ type: 'asking', job, key: current.asking, actOrFact, advice }, [...transferables(actOrFact), ...transferables(advice)]);
   }
   const { id } = part;

@@ -8,15 +8,13 @@ import type { SearchService } from '../search/service.ts';
 import type { LangIndex } from '../search/tenant-index.ts';
 import { featureIds, featuresOf } from './features.ts';
 import type { Label, TenantModel } from './model.ts';
-import { softmaxFromState, type SoftmaxModel, type SoftmaxState } from './softmax.ts';
-
-/** The classifier's state: typed arrays only, moved to the other thread rather than copied. */
-export type ClassifierData = SoftmaxState;
+import { softmaxFromState, type SoftmaxState } from './softmax.ts';
 
 export type TenantModelData = {
   tenant: string;
   labels: Label[];
-  classifier: ClassifierData;
+  /** Typed arrays only, moved to the other thread rather than copied. */
+  classifier: SoftmaxState;
   handlerOf: [string, { flow: string; step?: string }][];
   entryOf: [string, string][];
 };
@@ -25,26 +23,22 @@ export function tenantModelData(model: TenantModel): TenantModelData {
   return {
     tenant: model.tenant,
     labels: [...model.labels],
-    classifier: classifierData(model.classifier.state()),
+    classifier: model.classifier.state(),
     handlerOf: [...model.handlerOf],
     entryOf: [...model.entryOf],
   };
 }
 
-export const classifierData = (state: SoftmaxState): ClassifierData => state;
-
 /** The buffers a message may move instead of copying (the sender no longer needs them). */
-export const transferables = (state: ClassifierData): ArrayBuffer[] => [state.keys, state.rows, state.weights, state.bias].map((a) => a.buffer as ArrayBuffer);
-
-/** The classifier from its data: the arrays are the model, so nothing is rebuilt. */
-export const classifierFrom = async (data: ClassifierData, _pause?: () => Promise<void>): Promise<SoftmaxModel> => softmaxFromState(data);
+export const transferables = (state: SoftmaxState): ArrayBuffer[] => [state.keys, state.rows, state.weights, state.bias].map((a) => a.buffer as ArrayBuffer);
 
 /** The model again, but for its search ranking (`retrieverOf`), which needs the search service of the whole library. */
-export async function hydrateTenantModel(data: TenantModelData, indexes: Localized<LangIndex>, pause: () => Promise<void>): Promise<Omit<TenantModel, 'retrieve'>> {
+export function hydrateTenantModel(data: TenantModelData, indexes: Localized<LangIndex>): Omit<TenantModel, 'retrieve'> {
   return {
     tenant: data.tenant,
     labels: data.labels,
-    classifier: await classifierFrom(data.classifier, pause),
+    // The arrays are the model: nothing to rebuild on the serving thread.
+    classifier: softmaxFromState(data.classifier),
     features: (text, lang) => featureIds(text, indexes[lang].analyzer),
     featureNames: (text, lang) => featuresOf(text, indexes[lang].analyzer),
     handlerOf: new Map(data.handlerOf),
