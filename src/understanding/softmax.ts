@@ -24,7 +24,7 @@ export type SoftmaxOptions = {
   seed: number;
 };
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 4, learningRate: 1, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 3, learningRate: 1.5, seed: 7 };
 
 export type Contribution = { feature: string; weight: number };
 
