@@ -130,9 +130,10 @@ export function formatGate(result: GateResult, { verbose = false } = {}): string
   const out: string[] = [...result.errors];
   for (const r of result.rows) {
     out.push(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} ${r.mode.padEnd(6)} ${fixed(r.score)} (${r.passed}/${r.total}), floor ${fixed(r.floor)}`);
+    const under = kindsUnder(r);
     const kinds = Object.entries(r.kindFloors).map(([kind, floor]) => {
       const t = r.byKind[kind];
-      return `${kind} ${fixed(shareOf(t))} (${t?.passed ?? 0}/${t?.total ?? 0}), floor ${fixed(floor)}${kindsUnder(r).includes(kind) ? ' UNDER' : ''}`;
+      return `${kind} ${fixed(shareOf(t))} (${t?.passed ?? 0}/${t?.total ?? 0}), floor ${fixed(floor)}${under.includes(kind) ? ' UNDER' : ''}`;
     });
     if (kinds.length) out.push(`       ${kinds.join('; ')}`);
     const where = Object.entries(r.byTenantLang)

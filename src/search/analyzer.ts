@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../content/types.ts';
 import { fold, words } from './fold.ts';
-import { stemmers } from './stemmers.ts';
+import { memo, stemmers } from './stemmers.ts';
 import { stopwords } from './stopwords.ts';
 
 export type Analyzer = {
@@ -55,19 +55,7 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
   if (lang === 'de' && Array.isArray(corpus)) for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
 
   // A word is split once: trying each place costs a stem lookup per letter, and words repeat.
-  const splits = new Map<string, string[]>();
-  const split =
-    lang === 'de'
-      ? (w: string) => {
-          let parts = splits.get(w);
-          if (parts === undefined) {
-            parts = splitCompound(w, known, stem);
-            if (splits.size >= 200_000) splits.clear();
-            splits.set(w, parts);
-          }
-          return parts;
-        }
-      : () => [];
+  const split = lang === 'de' ? memo((w: string) => splitCompound(w, known, stem)) : () => [];
 
   const negations = NEGATIONS[lang];
   // One message is analysed several times per chat turn (search in two languages, the index's own

@@ -5,15 +5,15 @@ import { stemmer as italian } from '@orama/stemmers/italian';
 import type { Lang } from '../content/types.ts';
 
 /**
- * Stemming is the main cost of indexing; a language has far fewer distinct words than a corpus has
- * words, so each word is stemmed once (the memory is bounded: forgotten past 200k words).
+ * A function of a word, worked out once per word (the memory is bounded: forgotten past 200k words).
+ * Stemming is the main cost of indexing, and a language has far fewer distinct words than a corpus has.
  */
-function memo(stem: (word: string) => string): (word: string) => string {
-  const seen = new Map<string, string>();
+export function memo<T>(of: (word: string) => T): (word: string) => T {
+  const seen = new Map<string, T>();
   return (word) => {
     let s = seen.get(word);
     if (s === undefined) {
-      s = stem(word);
+      s = of(word);
       if (seen.size >= 200_000) seen.clear();
       seen.set(word, s);
     }
