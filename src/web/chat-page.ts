@@ -66,6 +66,11 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the
     // widget keeps conversation ids in the host page's storage, which the next visitor may share).
     const history = found?.conversation.state.subject == null ? found : undefined;
+    // Opener isolation where the page opens on a conversation: another site that opens this address
+    // gets the visitor's transcript (the cookie travels with a top-level visit) in a window apart. A fresh
+    // chat shows a greeting anyone may read, and there the isolation only costs loading time (the browser
+    // moves the page to a browsing context group of its own; see the README's Lighthouse notes).
+    if (!history) c.set('publicContent', true);
     return c.html(
       renderPage('chat', x.ctx, {
         chatPath: x.chatPath,

@@ -22,7 +22,7 @@ export type Env = {
     lang?: import('../content/types.ts').Lang;
     /** Host origins allowed to frame this response (the chat page, for the widget). */
     frameAncestors?: string[];
-    /** The response shows published help content only, nothing of a visitor's (the help and FAQ pages). */
+    /** The response shows what anyone may read, nothing of a visitor's (help and FAQ pages, a fresh chat). */
     publicContent?: boolean;
     /** This request's id (X-Request-Id, given or made), on every log line it writes. */
     requestId: string;

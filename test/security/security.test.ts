@@ -192,10 +192,21 @@ describe('headers, CSRF and sizes', () => {
     }
   });
 
-  it('isolates from other windows every page with a visitor\'s or an editor\'s state, not the published help', async () => {
+  it('isolates from other windows every page with a visitor\'s or an editor\'s state, not the published help or a fresh chat', async () => {
     const coop = async (path: string) => (await t.app.request(path)).headers.get('cross-origin-opener-policy');
-    for (const path of ['/kpt/fr/chat', '/editor', '/api/search?tenant=kpt&q=code', '/nope/nope/nope', '/healthz']) expect(await coop(path), path).toBe('same-origin');
-    for (const path of ['/atupri/fr/', '/kpt/de/search?q=code', '/kpt/fr/faq/login-code-card']) expect(await coop(path), path).toBeNull();
+    for (const path of ['/editor', '/api/search?tenant=kpt&q=code', '/nope/nope/nope', '/healthz']) expect(await coop(path), path).toBe('same-origin');
+    for (const path of ['/atupri/fr/', '/kpt/de/search?q=code', '/kpt/fr/faq/login-code-card', '/kpt/fr/chat']) expect(await coop(path), path).toBeNull();
+    // The chat page that opens on the visitor's conversation (kept in a cookie without JavaScript) is isolated.
+    const posted = await t.app.request('/kpt/fr/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+      body: new URLSearchParams({ message: 'mon e-mail est anna.muster@example.ch' }).toString(),
+    });
+    const cookie = posted.headers.get('set-cookie')!.split(';')[0]!;
+    const resumed = await t.app.request('/kpt/fr/chat', { headers: { cookie } });
+    expect(await resumed.text()).toContain('anna.muster@example.ch');
+    expect(resumed.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect((await t.app.request('/kpt/fr/chat', { headers: { cookie: 'chat_conversation=unknown-id' } })).headers.get('cross-origin-opener-policy')).toBeNull();
   });
 
   it('refuses a chat form posted from another site (CSRF)', async () => {
