@@ -6,6 +6,7 @@
  */
 import type { Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
+import { stopwords } from '../search/stopwords.ts';
 import { wordFeatureIds } from './features.ts';
 import { ACT, ADVICE, FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
 import type { Contribution } from './softmax.ts';
@@ -71,16 +72,20 @@ type Reading = { text: string; probs: Float64Array };
 
 /**
  * Pieces of a message cut at the given punctuation and, for clauses, before the words that introduce a
- * subject ("au sujet de"); a lone word ("e-mail") is no piece. None when the message is one piece.
+ * subject ("au sujet de"). A piece says something: words that only hold a sentence together ("möchte
+ * mich" before "für myAtupri registrieren") are none, one word that does ("richiamatemi") is one.
+ * None when the message is one piece.
  */
 function pieces(message: string, cut: RegExp, about: readonly string[] = []): string[] {
   const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`, 'giu'), '$1\n'), message);
   const parts = marked
     .split(cut)
     .map((x) => x.trim())
-    .filter((x) => words(fold(x)).length >= 2);
+    .filter((x) => words(fold(x)).some((word) => !FUNCTION_WORDS.has(word)));
   return parts.length > 1 ? parts : [];
 }
+/** Words of any of the three languages: a visitor may write in another one than the page's. */
+const FUNCTION_WORDS = new Set([stopwords.fr, stopwords.de, stopwords.it].flatMap((list) => [...list]));
 const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
 const CLAUSE_END = /[,;:.!?\n]+/;
 

@@ -58,6 +58,15 @@ describe('people on request, at once', () => {
     expect(r.reply.contact?.phone).toBe('0800 815 417');
   });
 
+  it('hears the wish in a clause of one word, and none in words that only hold a sentence together', async () => {
+    // "richiamatemi" alone before "per la franchigia" asks for a person; "möchte mich" before "für" does not.
+    const callBack = await turn(app, { tenant: 'atupri', lang: 'it', message: 'richiamatemi per la franchigia' });
+    expect(callBack.reply.kind).toBe('escalate');
+    const register = await turn(app, { tenant: 'atupri', lang: 'de', message: 'möchte mich für myatupri registrieren' });
+    expect(register.reply.kind).toBe('flow');
+    expect(register.reply.flow!.id).toBe('registration');
+  });
+
   it('carries the subject named with the wish into the contact form', async () => {
     const v = new Visitor(app, 'atupri', 'fr');
     const first = await v.say('pouvez-vous me rappeler au sujet de ma franchise ?');
