@@ -101,7 +101,7 @@ export function createAssistant(deps: {
       const detected = text ? library.search.detectLanguage(text) : undefined;
       // A message confidently in another of our languages than the page's is answered in its language;
       // short or ambiguous ones keep the page's (see the contract).
-      const switched = req.lang && detected?.confident && detected.lang !== req.lang && text.trim().split(/\s+/).length >= 4 ? detected.lang : undefined;
+      const switched = req.lang && detected?.confident && detected.lang !== req.lang && text.trim().split(/\s+/).length >= 3 ? detected.lang : undefined;
       const lang: Lang =
         switched ??
         req.lang ??

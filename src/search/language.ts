@@ -6,7 +6,7 @@
 import { franc } from 'franc-min';
 import { LANGS, type Lang } from '../content/types.ts';
 import { fold, words } from './fold.ts';
-import { stopwords } from './stopwords.ts';
+import { ownWords } from './stopwords.ts';
 
 const FRANC: Record<string, Lang> = { fra: 'fr', deu: 'de', ita: 'it' };
 
@@ -20,7 +20,7 @@ export function createLanguageDetector(vocabularies: Record<Lang, Set<string>>):
     const ws = words(fold(text)).filter((w) => w.length > 1 && !/^\d/.test(w));
     if (ws.length === 0) return undefined;
     const score = (l: Lang) =>
-      ws.reduce((n, w) => n + (stopwords[l].has(w) ? 1 : 0) + (vocabularies[l].has(w) ? 1 : 0), 0);
+      ws.reduce((n, w) => n + (ownWords[l].has(w) ? 1 : 0) + (vocabularies[l].has(w) ? 1 : 0), 0);
     const ranked = LANGS.map((l) => ({ l, s: score(l) })).sort((a, b) => b.s - a.s);
     const [best, second] = ranked as [{ l: Lang; s: number }, { l: Lang; s: number }];
     // franc's trigram model is the costly part: asked only when the vocabulary does not settle it.

@@ -12,13 +12,18 @@ const KEEP = new Set([
   'andern',
 ]);
 
-// Question words say that something is asked, not what: they would only dilute the match.
-const QUESTION_WORDS = [
-  'pourquoi', 'quoi', 'comment', 'puis', 'combien', 'quand', 'quel', 'quelle', 'quels', 'quelles', 'est-ce',
-  'warum', 'wieso', 'weshalb', 'wann', 'wie', 'was', 'wer', 'welche', 'welcher', 'welches',
-  'perche', 'come', 'quando', 'quanto', 'quanti', 'quante', 'cosa', 'chi', 'quale', 'quali',
-];
+// Question words say that something is asked, not what: they would only dilute the match, whatever the
+// language of the index (visitors ask in another language than the page's too).
+const QUESTION_WORDS: Record<Lang, string[]> = {
+  fr: ['pourquoi', 'quoi', 'comment', 'puis', 'combien', 'quand', 'quel', 'quelle', 'quels', 'quelles', 'est-ce'],
+  de: ['warum', 'wieso', 'weshalb', 'wann', 'wie', 'was', 'wer', 'welche', 'welcher', 'welches'],
+  it: ['perche', 'come', 'quando', 'quanto', 'quanti', 'quante', 'cosa', 'chi', 'quale', 'quali'],
+};
+const ALL_QUESTION_WORDS = Object.values(QUESTION_WORDS).flat();
 
-const build = (list: string[]) => new Set([...list.map(fold), ...QUESTION_WORDS].filter((w) => !KEEP.has(w)));
+const build = (list: string[], questions: string[]) => new Set([...list.map(fold), ...questions].filter((w) => !KEEP.has(w)));
 
-export const stopwords: Record<Lang, Set<string>> = { fr: build(fra), de: build(deu), it: build(ita) };
+export const stopwords: Record<Lang, Set<string>> = { fr: build(fra, ALL_QUESTION_WORDS), de: build(deu, ALL_QUESTION_WORDS), it: build(ita, ALL_QUESTION_WORDS) };
+
+/** Each language's own stop and question words: what tells which language a short text is in. */
+export const ownWords: Record<Lang, Set<string>> = { fr: build(fra, QUESTION_WORDS.fr), de: build(deu, QUESTION_WORDS.de), it: build(ita, QUESTION_WORDS.it) };

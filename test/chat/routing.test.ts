@@ -167,6 +167,13 @@ describe('chat routing: language', () => {
     expect(r.reply.text).toContain(entry('kpt', 'de', 'login-code-card').text);
   });
 
+  it('answers three words clearly in another language in it, counting question words for their own language only', async () => {
+    const r = await turn(app, { tenant: 'kpt', lang: 'de', message: 'come funziona CPTnet' });
+    expect(r.lang).toBe('it');
+    const german = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Codekarte verloren, hilfe' });
+    expect(german.lang).toBe('de');
+  });
+
   it('keeps the named language for a short message that could be either', async () => {
     const r = await turn(app, { tenant: 'kpt', lang: 'fr', message: 'Codekarte?' });
     expect(r.lang).toBe('fr');
