@@ -89,7 +89,18 @@ const FUNCTION_WORDS = new Set([stopwords.fr, stopwords.de, stopwords.it].flatMa
 const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
 const CLAUSE_END = /[,;:.!?\n]+/;
 
-export function decide(u: Understanding, model: TenantModel, lang: Lang, message: string): Understood {
+/** A message without the insurer's names (see `TenantModel.insurerNames`); as it was if nothing else is left. */
+const namesPattern = new WeakMap<readonly string[], RegExp>();
+function withoutNames(message: string, names: readonly string[]): string {
+  if (!names.length) return message;
+  let pattern = namesPattern.get(names);
+  if (!pattern) namesPattern.set(names, (pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\p{L}\\p{N}])`, 'giu')));
+  const rest = message.replace(pattern, ' ').replace(/\s+/g, ' ').trim();
+  return rest || message;
+}
+
+export function decide(u: Understanding, model: TenantModel, lang: Lang, text: string): Understood {
+  const message = withoutNames(text, model.insurerNames);
   const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
   const whole = read(message);
   const parts = pieces(message, SENTENCE_END).map(read);

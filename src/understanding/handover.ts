@@ -17,6 +17,7 @@ export type TenantModelData = {
   classifier: SoftmaxState;
   handlerOf: [string, { flow: string; step?: string }][];
   entryOf: [string, string][];
+  insurerNames: string[];
 };
 
 export function tenantModelData(model: TenantModel): TenantModelData {
@@ -26,6 +27,7 @@ export function tenantModelData(model: TenantModel): TenantModelData {
     classifier: model.classifier.state(),
     handlerOf: [...model.handlerOf],
     entryOf: [...model.entryOf],
+    insurerNames: [...model.insurerNames],
   };
 }
 
@@ -43,6 +45,7 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     featureNames: (text, lang) => featuresOf(text, indexes[lang].analyzer),
     handlerOf: new Map(data.handlerOf),
     entryOf: new Map(data.entryOf),
+    insurerNames: data.insurerNames,
   };
 }
 

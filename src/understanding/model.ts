@@ -37,6 +37,12 @@ export type TenantModel = {
   entryOf: ReadonlyMap<string, string>;
   /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
   retrieve(text: string, lang: Lang): Map<string, number>;
+  /**
+   * The insurer's own names ("KPT", "CPT"). Any message may name them ("my KPT deductible", "a job at
+   * KPT"), so they say nothing of its subject, and the entries that happen to name them must not win
+   * for it: they are left out of a message before it is read.
+   */
+  insurerNames: readonly string[];
 };
 
 export type Understanding = {
@@ -106,9 +112,7 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     const add = (variant: string) => examples.push({ features: features(variant, lang), label, key: (seed + Math.imul(n++, 0x9e3779b1)) | 0 });
     add(text);
     if (!augment) return;
-    // Naming the insurer says nothing about the subject ("a job at Atupri", "my KPT deductible"): every
-    // label hears the name as often, in the wrapped variant, so the name alone carries no question anywhere.
-    add(`${wrapped(text, content.understanding[lang].wrappers, rand)} ${insurer[lang]}`);
+    add(wrapped(text, content.understanding[lang].wrappers, rand));
     add(withTypo(text, rand));
     // A question for a fact ("jusqu'à quand", "c'est valable combien de temps") asked about one of our
     // subjects is still about it: such words must not pull towards "out of scope".
@@ -116,7 +120,6 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     const kind = labels[label]!.kind;
     if (facts.length && (kind === 'faq' || kind === 'flow')) add(`${text}, ${facts[Math.floor(rand() * facts.length)]}`);
   };
-  const insurer = Object.fromEntries(LANGS.map((l) => [l, tc.tenant.insurer[l].split(' ')[0]!])) as Record<Lang, string>;
 
   for (const lang of LANGS) {
     for (const e of tc.entries[lang]) {
@@ -179,7 +182,8 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
   const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
-  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve };
+  const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, insurerNames };
 }
 
 /**

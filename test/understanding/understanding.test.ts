@@ -33,6 +33,14 @@ describe('messages as people send them', () => {
     expect(r.reply.kind === 'answer' ? r.reply.sources[0]!.id : r.reply.flow!.id).toMatch(/code-card|login-trouble/);
   });
 
+  it("reads past the insurer's name, which entries that happen to name it must not win on", async () => {
+    for (const message of ['Wie hoch ist bei der KPT der Online-Rabatt?', 'Wie viel Online-Rabatt gibt es bei der KPT?']) {
+      const r = await turn(app, { tenant: 'kpt', lang: 'de', message });
+      expect(r.reply.kind, message).toBe('answer');
+      expect(r.reply.sources[0]!.id).toBe('discount-online');
+    }
+  });
+
   it('copes with typos and missing accents', async () => {
     const r = await turn(app, { tenant: 'atupri', lang: 'de', message: 'wie lang ist der aktivierungslink gültig' });
     expect(['answer', 'flow']).toContain(r.reply.kind);
