@@ -70,6 +70,10 @@ function understood(decision: Decision, explain: () => Explanation): Understood 
 
 type Reading = { text: string; probs: Float64Array };
 
+/** Words of any of the three languages: a visitor may write in another one than the page's. */
+const FUNCTION_WORDS = new Set([stopwords.fr, stopwords.de, stopwords.it].flatMap((list) => [...list]));
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * Pieces of a message cut at the given punctuation and, for clauses, before the words that introduce a
  * subject ("au sujet de"). A piece says something: words that only hold a sentence together ("möchte
@@ -77,30 +81,27 @@ type Reading = { text: string; probs: Float64Array };
  * None when the message is one piece.
  */
 function pieces(message: string, cut: RegExp, about: readonly string[] = []): string[] {
-  const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s)`, 'giu'), '$1\n'), message);
+  const marked = about.reduce((m, word) => m.replace(new RegExp(`(^|\\s)${literal(word)}(?=\\s)`, 'giu'), '$1\n'), message);
   const parts = marked
     .split(cut)
     .map((x) => x.trim())
     .filter((x) => words(fold(x)).some((word) => !FUNCTION_WORDS.has(word)));
   return parts.length > 1 ? parts : [];
 }
-/** Words of any of the three languages: a visitor may write in another one than the page's. */
-const FUNCTION_WORDS = new Set([stopwords.fr, stopwords.de, stopwords.it].flatMap((list) => [...list]));
 const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
 const CLAUSE_END = /[,;:.!?\n]+/;
 
 /** A message without the insurer's names (see `TenantModel.insurerNames`); as it was if nothing else is left. */
-const namesPattern = new WeakMap<readonly string[], RegExp>();
+const namePatterns = new WeakMap<readonly string[], RegExp>();
 function withoutNames(message: string, names: readonly string[]): string {
   if (!names.length) return message;
-  let pattern = namesPattern.get(names);
-  if (!pattern) namesPattern.set(names, (pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\p{L}\\p{N}])`, 'giu')));
-  const rest = message.replace(pattern, ' ').replace(/\s+/g, ' ').trim();
-  return rest || message;
+  let pattern = namePatterns.get(names);
+  if (!pattern) namePatterns.set(names, (pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${names.map(literal).join('|')})(?![\\p{L}\\p{N}])`, 'giu')));
+  return message.replace(pattern, ' ').replace(/\s+/g, ' ').trim() || message;
 }
 
-export function decide(u: Understanding, model: TenantModel, lang: Lang, text: string): Understood {
-  const message = withoutNames(text, model.insurerNames);
+export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: string): Understood {
+  const message = withoutNames(typed, model.insurerNames);
   const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
   const whole = read(message);
   const parts = pieces(message, SENTENCE_END).map(read);

@@ -29,8 +29,9 @@ export const securityHeaders = createMiddleware<Env>(async (c, next) => {
   c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
   // Opener isolation keeps other sites' windows away from pages with a visitor's conversation or an
-  // editor's session. The help and FAQ pages and a fresh chat publish what anyone may read (the route sets
-  // `publicContent`), and there the isolation is a cost: Chromium then sets the page up in a browsing context group of its own, the largest single task
-  // of loading it (about double the set-up time measured in the traces of `npm run lighthouse -- --save`).
+  // editor's session. The help and FAQ pages and a fresh chat show what anyone may read (their routes
+  // set `publicContent`), and there the isolation is a cost: Chromium then sets the page up in a
+  // browsing context group of its own, the largest single task of loading it (about double the set-up
+  // time measured in the traces of `npm run lighthouse -- --save`).
   if (!c.get('publicContent')) c.header('Cross-Origin-Opener-Policy', 'same-origin');
 });
