@@ -17,10 +17,14 @@ export const DECISION = {
   confident: 0.3,
   /** ...and lead the runner-up subject by this much; else "did you mean" offers both. */
   margin: 0.05,
-  /** A person asked for in any sentence of the message, at this probability, escalates. */
+  /** A person asked for by the whole message, at this probability, escalates. */
   contact: 0.5,
-  /** ...and in a clause cut out of a sentence ("rappelez-moi", "c'est pour ma franchise"). */
-  contactInClause: 0.8,
+  /**
+   * ...and by one sentence or clause of it ("rappelez-moi", "c'est pour ma franchise"), which says less
+   * and must be clearer: "Können Sie mir helfen?" after a problem told in full asks for the problem to be
+   * solved, not for a person.
+   */
+  contactInPiece: 0.8,
   /** Candidates offered by "did you mean" are at least this likely (at most three). */
   candidate: 0.04,
   /** Within the share of our subjects, how much the classifier says which one (the rest: the search). */
@@ -128,8 +132,8 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   for (const r of [whole, ...parts, ...clauseReadings]) {
     const contact = at(r, (l) => l.kind === 'contact');
     const best = at(r, () => true);
-    // A clause is short and says less: it must be clearer about it than a sentence.
-    const bar = clauseReadings.includes(r) ? DECISION.contactInClause : DECISION.contact;
+    // A sentence or clause says less than the whole message: it must be clearer about it.
+    const bar = r === whole ? DECISION.contact : DECISION.contactInPiece;
     if (contact.i >= 0 && contact.i === best.i && contact.p >= bar) {
       const topic = at(whole, inScope);
       return understood({ kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, () => explain(r));

@@ -75,6 +75,13 @@ describe('people on request, at once', () => {
     expect(register.reply.flow!.id).toBe('registration');
   });
 
+  it('takes "can you help me?" after a problem told in full for a wish to have it solved, not for a person', async () => {
+    const solved = await turn(app, { tenant: 'kpt', lang: 'de', message: 'Ich finde meine Codekarte nicht mehr. Können Sie mir helfen?' });
+    expect(solved.reply.kind).toBe('flow');
+    const person = await turn(app, { tenant: 'atupri', lang: 'fr', message: 'Mon code ne marche pas. Passez-moi un conseiller.' });
+    expect(person.reply.kind).toBe('escalate');
+  });
+
   it('carries the subject named with the wish into the contact form', async () => {
     const v = new Visitor(app, 'atupri', 'fr');
     const first = await v.say('pouvez-vous me rappeler au sujet de ma franchise ?');
