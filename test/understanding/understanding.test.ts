@@ -41,6 +41,23 @@ describe('messages as people send them', () => {
     }
   });
 
+  it('hears an age asked in other words than the entry has ("ab wie vielen Jahren")', async () => {
+    const r = await turn(app, { tenant: 'atupri', lang: 'de', message: 'ab wie vielen jahren bekommt man ein myatupri' });
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.text).toMatch(/\b18\b/);
+  });
+
+  it('starts the login help for an access blocked after failed attempts', async () => {
+    for (const [lang, message] of [
+      ['de', 'Mein Zugang wurde nach drei Fehlversuchen gesperrt'],
+      ['fr', "mon compte a été bloqué après trop d'essais"],
+    ] as const) {
+      const r = await turn(app, { tenant: 'kpt', lang, message });
+      expect(r.reply.kind, message).toBe('flow');
+      expect(r.reply.flow!.id).toBe('login-trouble');
+    }
+  });
+
   it('copes with typos and missing accents', async () => {
     const r = await turn(app, { tenant: 'atupri', lang: 'de', message: 'wie lang ist der aktivierungslink gültig' });
     expect(['answer', 'flow']).toContain(r.reply.kind);
