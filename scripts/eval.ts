@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseCases } from '../src/evaluation/cases.ts';
+import { formatConversationScore, isConversationLine, parseConversations, runConversations } from '../src/evaluation/conversations.ts';
 import { defaultCaseFiles, evalApp, formatGate, loadFloors, runGate } from '../src/evaluation/gate.ts';
 import { explainCases } from '../src/evaluation/explain.ts';
 import { runCases, type Mode } from '../src/evaluation/run.ts';
@@ -54,7 +55,19 @@ const modes: Mode[] = modeArg === 'both' ? ['search', 'chat'] : [modeArg as Mode
 
 let failed = false;
 for (const file of files) {
-  const { cases, errors } = parseCases(readFileSync(file, 'utf8'), file);
+  const text = readFileSync(file, 'utf8');
+  // A file of conversations (lines with "steps") is scored per conversation and situation.
+  if (text.split('\n').some(isConversationLine)) {
+    const { cases, errors } = parseConversations(text, file);
+    if (errors.length) {
+      console.error(errors.join('\n'));
+      failed = true;
+    }
+    console.log(`\n${file} — conversations`);
+    for (const line of formatConversationScore(await runConversations(fetcher, cases))) console.log(line);
+    continue;
+  }
+  const { cases, errors } = parseCases(text, file);
   if (errors.length) {
     console.error(errors.join('\n'));
     failed = true;

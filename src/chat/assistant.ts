@@ -16,7 +16,10 @@ import type { ReplyKind } from '../metrics.ts';
 import { handleTurn, type TurnInput, type TurnOutcome } from './engine.ts';
 import { withLanguageNote } from './language-note.ts';
 import type { FlowDef } from './flow-types.ts';
-import { emptyState, type Reply } from './state.ts';
+import { turnDeps } from './deps.ts';
+import { chooseLanguage } from './language.ts';
+import type { Reply } from './reply.ts';
+import { emptyTracker, readTracker } from './tracker.ts';
 
 export type ChatRequest = {
   tenant: string;
@@ -97,45 +100,39 @@ export function createAssistant(deps: {
           return { ok: false, code: 'unknown_conversation', ...(req.lang ? { lang: req.lang } : {}) };
         }
       }
+      const tracker = conversation ? readTracker(conversation.state) : emptyTracker();
       const text = 'message' in req.input ? req.input.message : '';
-      const detected = text ? library.search.detectLanguage(text) : undefined;
-      // A message confidently in another of our languages than the page's is answered in its language;
-      // short or ambiguous ones keep the page's (see the contract).
-      const switched = req.lang && detected?.confident && detected.lang !== req.lang && text.trim().split(/\s+/).length >= 3 ? detected.lang : undefined;
-      const lang: Lang =
-        switched ??
-        req.lang ??
-        (detected?.confident ? detected.lang : undefined) ??
-        conversation?.lang ??
-        req.acceptLanguage ??
-        detected?.lang ??
-        tc.tenant.defaultLanguage;
+      const { lang, switched } = chooseLanguage({
+        detected: text ? library.search.detectLanguage(text) : undefined,
+        words: text.trim().split(/\s+/).filter(Boolean).length,
+        pageLang: req.lang,
+        conversation: conversation ? { lang: conversation.lang, pageLang: tracker.pageLang ?? null } : undefined,
+        acceptLanguage: req.acceptLanguage,
+        tenantDefault: tc.tenant.defaultLanguage,
+      });
       conversation ??= {
         id: randomBytes(16).toString('base64url'),
         tenant: req.tenant,
         lang,
-        state: emptyState(),
+        state: tracker,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
+      const conversationId = conversation.id;
 
       const result = await handleTurn(
-        {
-          search: library.search,
-          understanding: library.understanding,
+        turnDeps(library, tc, {
           flows: deps.flows,
           actions: deps.actions,
-          // Every text of the turn speaks of this tenant: its portal, team and what its assistant offers.
-          t: (l, key, vars) => library.t(l, key, { tenant: req.tenant, ...vars }),
           now,
           submitContact: async (form) => {
             const outcome = await deps.actions.run({
               tenant: req.tenant,
               action: 'contact-request',
-              params: { ...form, conversationId: conversation!.id },
+              params: { ...form, conversationId },
               subject: req.subject,
               lang,
-              idempotencyKey: `${conversation!.id}:contact:${conversation!.state.runs}`,
+              idempotencyKey: `${conversationId}:contact:${tracker.runs}`,
             });
             if (!outcome.ok) return { ok: false };
             const reference = outcome.reference;
@@ -144,26 +141,26 @@ export function createAssistant(deps: {
                 reference,
                 tenant: req.tenant,
                 lang,
-                conversationId: conversation!.id,
+                conversationId,
                 name: form.name,
                 email: form.email,
                 customerNumber: form.customerNumber ?? null,
                 topic: form.topic,
                 message: form.message,
-                transcript: await deps.store.transcript(conversation!.id),
+                transcript: await deps.store.transcript(conversationId),
                 createdAt: now.toISOString(),
               });
             }
             return { ok: true, reference };
           },
-        },
-        { conversationId: conversation.id, tenant: tc, lang, state: conversation.state, subject: req.subject },
+        }),
+        { conversationId, tenant: tc, lang, tracker, subject: req.subject },
         req.input,
       );
 
-      if (switched && req.lang) {
+      if (switched && req.lang && lang !== req.lang) {
         // Said in the page's language, so a visitor who did not expect the switch understands it.
-        result.reply = { ...result.reply, text: withLanguageNote(library.t, req.lang, switched, result.reply.text) };
+        result.reply = { ...result.reply, text: withLanguageNote(library.t, req.lang, lang, result.reply.text) };
       }
 
       // Record feedback pressed on an answer.
@@ -174,8 +171,8 @@ export function createAssistant(deps: {
           await deps.store.addFeedback({ tenant: req.tenant, lang, entryId: action.id, helpful: action.helpful, reason: action.reason ?? null, source: 'chat', at: now.toISOString() });
         }
         // The visitor showed which entry their wording meant: a suggested alternate for editors.
-        const asked = conversation.state.asked;
-        const pickedFromDidYouMean = action?.do === 'faq' && conversation.state.lastReply?.kind === 'clarify';
+        const asked = tracker.asked;
+        const pickedFromDidYouMean = action?.do === 'faq' && tracker.lastReply?.kind === 'clarify';
         const guessRatedHelpful = action?.do === 'feedback' && action.helpful && asked?.entry === action.id && (asked.p ?? 1) < DECISION.learnBelow;
         if (asked && action && (pickedFromDidYouMean || guessRatedHelpful) && 'id' in action) {
           const phrasing = redact(asked.text).replace(/\s+/g, ' ').trim().slice(0, 200);
@@ -188,17 +185,20 @@ export function createAssistant(deps: {
       // The transcript keeps what was typed (support needs it with a contact request) and the labels pressed.
       // A button no longer understood shows as such, never as its raw id.
       const visitorText = 'message' in req.input ? req.input.message : (result.pressed?.label ?? library.t(lang, 'chat:oldChoice'));
-      // Questions are logged for insights; what is typed into a flow's form fields is not a question.
-      const wasFlowInput = conversation.state.flow !== null;
       // The turn is kept at once (one round trip to a server database): state, both messages, the question.
       await deps.store.saveTurn({
-        conversation: { ...conversation, lang, state: { ...result.state, lastReply: result.reply, subject: conversation.state.subject ?? req.subject }, updatedAt: now.toISOString() },
+        conversation: {
+          ...conversation,
+          lang,
+          state: { ...result.tracker, lastReply: result.reply, subject: tracker.subject ?? req.subject, pageLang: req.lang ?? tracker.pageLang ?? null },
+          updatedAt: now.toISOString(),
+        },
         messages: [
           { role: 'visitor', text: visitorText, at: now.toISOString() },
           { role: 'assistant', text: result.reply.text, kind: result.reply.kind, at: now.toISOString() },
         ],
         question:
-          'message' in req.input && !wasFlowInput
+          'message' in req.input && result.outcome.question
             ? {
                 tenant: req.tenant,
                 lang,
@@ -212,7 +212,7 @@ export function createAssistant(deps: {
             : undefined,
       });
       deps.onReply?.({ tenant: req.tenant, lang, kind: replyKind(result.outcome) });
-      return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText, ask: result.state.ask ?? null };
+      return { ok: true, conversationId: conversation.id, lang, reply: result.reply, visitorText, ask: result.tracker.ask ?? null };
     },
 
     async history(tenant, conversationId) {

@@ -1,7 +1,7 @@
 /** The contact options for a visitor: the phone line of their language, its hours, open now, e-mail, form. */
 import type { Lang, Tenant, Weekday } from '../content/types.ts';
 import { isOpen } from '../rules/opening-hours.ts';
-import type { Reply } from './state.ts';
+import type { Reply } from './reply.ts';
 
 type T = (key: string, vars?: Record<string, unknown>) => string;
 

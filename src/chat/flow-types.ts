@@ -24,7 +24,14 @@ export type FlowContext = {
 
 export type StepChoice = { id: string; label: string; next?: string; url?: string };
 
-export type InputResult = { ok: true; value: string } | { ok: false; error: string };
+export type InputResult =
+  | { ok: true; value: string }
+  | {
+      ok: false;
+      error: string;
+      /** A likely typo with its fix ("name@gmai.com" → "name@gmail.com"): the visitor picks one in a click. */
+      didYouMean?: { value: string; typed: string };
+    };
 
 export type StepDef = {
   /** What the assistant says on this step. */

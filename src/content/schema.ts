@@ -94,12 +94,32 @@ export const frontMatterSchema = z
 
 export const synonymsSchema = z.array(z.array(z.string().trim().min(1)).min(2, 'a group needs two words or more'));
 
+const phrases = z.array(z.string().trim().min(1));
+
 export const intentsSchema = z
   .object({
     contact: z.array(z.string().min(1)).min(1),
     greeting: z.array(z.string().min(1)).min(1),
     thanks: z.array(z.string().min(1)).min(1),
     goodbye: z.array(z.string().min(1)).min(1),
+    // What visitors say about the conversation itself, learned like the intents above.
+    /** "That does not help", "still not working". */
+    unhelpful: phrases.default([]),
+    /** "Back to my login problem", "let's go on". */
+    resume: phrases.default([]),
+    /** "Start over". */
+    restart: phrases.default([]),
+    // Matched as words, not learned: short answers to the question a flow asks.
+    /** "Yes", "exactly": presses the step's one confirming button. */
+    affirm: phrases.default([]),
+    /** "No", "not at all". */
+    deny: phrases.default([]),
+    /** "No, I meant…": the visitor corrects what the last reply understood. A single word counts only as the first word. */
+    correction: phrases.default([]),
+    /** The words a follow-up opens with ("and if…", "und wenn…"): the message leans on the last topic. */
+    followUp: phrases.default([]),
+    /** "The first", "the second"…, each line the words for one position. */
+    ordinals: z.array(phrases.min(1)).default([]),
   })
   .strict();
 

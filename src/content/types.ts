@@ -59,7 +59,12 @@ export type FaqEntry = {
 export type Synonyms = Localized<string[][]>;
 
 export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
-export type Intents = Localized<Record<IntentName, string[]>>;
+/** What visitors say about the conversation itself, learned as labels of their own. */
+export type ActName = 'unhelpful' | 'resume' | 'restart';
+export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart'];
+/** Words matched as they are: short answers to a flow's question, corrections, the opening of a follow-up. */
+export type DialogueWords = { affirm: string[]; deny: string[]; correction: string[]; followUp: string[]; ordinals: string[][] };
+export type Intents = Localized<Record<IntentName | ActName, string[]> & DialogueWords>;
 
 /**
  * Examples per language that teach understanding what the FAQ cannot: questions we do not answer,

@@ -1,4 +1,5 @@
 /** Validators for what visitors type in flows; each returns the clean value or the error to show. */
+import emailSpellChecker from '@zootools/email-spell-checker';
 import { z } from 'zod';
 import type { FlowContext, InputResult } from '../chat/flow-types.ts';
 import type { LoginIdentifier } from './login-trouble.ts';
@@ -8,7 +9,27 @@ const email = z.email();
 
 const fail = (ctx: FlowContext, key: string, vars?: Record<string, unknown>): InputResult => ({ ok: false, error: ctx.t(`flows:errors.${key}`, vars) });
 
+/** The mail providers people in Switzerland use most, besides the world's: a typo of one is likely a typo. */
+const SWISS_DOMAINS = ['bluewin.ch', 'gmx.ch', 'sunrise.ch', 'hispeed.ch', 'swissonline.ch', 'yahoo.ch', 'hotmail.ch', 'outlook.ch', 'protonmail.ch', 'proton.me'];
+const DOMAINS = [...new Set([...emailSpellChecker.POPULAR_DOMAINS, ...SWISS_DOMAINS])];
+const TLDS = [...new Set([...emailSpellChecker.POPULAR_TLDS, 'ch', 'li'])];
+
+/** The address with a well-known provider's domain, when the one typed is one letter or two away from it. */
+export function emailTypoFix(address: string): string | undefined {
+  const fixed = emailSpellChecker.run({ email: address, domains: DOMAINS, topLevelDomains: TLDS })?.full;
+  return fixed && fixed.toLowerCase() !== address.toLowerCase() ? fixed : undefined;
+}
+
+/** An e-mail address; a likely typo in a provider's domain is asked about ("did you mean …?") before it is taken. */
 export const parseEmail = (raw: string, ctx: FlowContext): InputResult => {
+  const v = raw.trim();
+  if (!email.safeParse(v).success || v.length > 200) return fail(ctx, 'email');
+  const fixed = emailTypoFix(v);
+  return fixed ? { ok: false, error: ctx.t('flows:errors.emailTypo', { suggestion: fixed }), didYouMean: { value: fixed, typed: v } } : { ok: true, value: v };
+};
+
+/** The same, without the question about a typo: the visitor confirmed the address as typed. */
+export const acceptEmail = (raw: string, ctx: FlowContext): InputResult => {
   const v = raw.trim();
   return email.safeParse(v).success && v.length <= 200 ? { ok: true, value: v } : fail(ctx, 'email');
 };

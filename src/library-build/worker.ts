@@ -76,7 +76,7 @@ function vocabularyFrom(content: Content, keys: Map<string, string>): Record<Lan
   }
   return Object.fromEntries(
     LANGS.map((l) => {
-      const words = vocabularyOf([...content.synonyms[l].flat(), ...Object.values(content.intents[l]).flat()]);
+      const words = vocabularyOf([...content.synonyms[l].flat(), ...Object.values(content.intents[l]).flat(2)]);
       for (const own of tenantWords.values()) for (const w of own[l]) words.add(w);
       return [l, words];
     }),

@@ -32,7 +32,7 @@ export function vocabularies(content: Content): Record<Lang, Set<string>> {
       vocabularyOf(
         [...content.tenants.values()].flatMap((tc) => tc.entries[l].flatMap((e) => [e.question, ...e.alternates])).concat(
           content.synonyms[l].flat(),
-          Object.values(content.intents[l]).flat(),
+          Object.values(content.intents[l]).flat(2),
         ),
       ),
     ]),

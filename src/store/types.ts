@@ -1,6 +1,6 @@
 /** The storage interface: what the assistant keeps, independent of the database behind it. */
 import type { Lang } from '../content/types.ts';
-import type { ConversationState } from '../chat/state.ts';
+import type { Tracker } from '../chat/tracker.ts';
 
 export type StoredMessage = { role: 'visitor' | 'assistant'; text: string; kind?: string; at: string };
 
@@ -8,7 +8,7 @@ export type Conversation = {
   id: string;
   tenant: string;
   lang: Lang;
-  state: ConversationState;
+  state: Tracker;
   createdAt: string;
   updatedAt: string;
 };

@@ -4,7 +4,7 @@
  * probability; an FAQ entry and the flow that acts on the same subject pool theirs, since both answer the
  * subject, and the act-or-fact model then decides between telling and doing.
  */
-import type { Lang } from '../content/types.ts';
+import type { ActName, Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { stopwords } from '../search/stopwords.ts';
 import { wordFeatureIds } from './features.ts';
@@ -38,15 +38,23 @@ export const DECISION = {
   advice: 0.5,
   /** Small talk only in short messages: a greeting before a question is politeness. */
   smalltalkWords: 6,
+  /** What a message says of the conversation ("ça ne m'aide pas du tout") may take a few more words. */
+  actWords: 12,
+  /**
+   * A piece of the message (sentence or clause) that names a step of the flow chosen, at this
+   * probability, enters the flow there: "je n'arrive plus à me connecter, le code sms n'arrive jamais".
+   */
+  stepInPiece: 0.3,
 } as const;
 
 export type Candidate = { label: Label; p: number };
 
 export type Decision =
   | { kind: 'answer'; entry: string; others: string[]; /** The subject's probability. */ p: number; /** The flow that does what the answer describes. */ offer?: { flow: string; step?: string } }
-  | { kind: 'flow'; flow: string; step?: string; /** The entry the message was closest to, if any. */ entry?: string }
+  | { kind: 'flow'; flow: string; step?: string; /** The entry the message was closest to, if any. */ entry?: string; /** The subject's probability. */ p: number }
   | { kind: 'contact'; /** The subject named with the wish for a person ("rappelez-moi pour ma franchise"). */ topic?: Label }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  | { kind: 'act'; act: ActName }
   | { kind: 'oos' }
   | { kind: 'advice'; /** The entry with the facts the choice rests on. */ entry?: string }
   | { kind: 'clarify'; candidates: Label[] };
@@ -79,6 +87,14 @@ const FUNCTION_WORDS = new Set([stopwords.fr, stopwords.de, stopwords.it].flatMa
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * The words of a message that say something of its own (no stop word of any of the three languages,
+ * not the insurer's names): "et sur Android ?" has one, a follow-up leans on what came before.
+ */
+export function contentWords(model: Pick<TenantModel, 'insurerNames'>, message: string): string[] {
+  return words(fold(withoutNames(message, model.insurerNames))).filter((w) => !FUNCTION_WORDS.has(w));
+}
+
+/**
  * Pieces of a message cut at the given punctuation and, for clauses, before the words that introduce a
  * subject ("au sujet de"). A piece says something: words that only hold a sentence together ("möchte
  * mich" before "für myAtupri registrieren") are none, one word that does ("richiamatemi") is one.
@@ -104,9 +120,31 @@ function withoutNames(message: string, names: readonly string[]): string {
   return message.replace(pattern, ' ').replace(/\s+/g, ' ').trim() || message;
 }
 
-export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: string): Understood {
+/**
+ * A subject the decision must leave out: the one the visitor just said was not meant ("no, I meant the
+ * policy, not the certificate"). Its entry, its flow and the entries the flow acts on drop out, and what
+ * they held is shared among the rest in proportion, so the next subject can be confident.
+ */
+export type Exclude = { entry?: string | null; flow?: string | null };
+
+export type DecideOptions = {
+  exclude?: Exclude;
+  /**
+   * How much more likely each label is before the message is read (1: no change): the conversation's
+   * topic makes its own subject and its neighbours likelier for a follow-up ("et si je la perds ?").
+   */
+  prior?: (l: Label) => number;
+};
+
+export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: string, options: DecideOptions = {}): Understood {
   const message = withoutNames(typed, model.insurerNames);
-  const read = (text: string): Reading => ({ text, probs: blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)) });
+  const leftOut = options.exclude && (options.exclude.entry || options.exclude.flow) ? excludedLabels(model, options.exclude) : undefined;
+  const weights = options.prior ? Float64Array.from(model.labels, options.prior) : undefined;
+  const read = (text: string): Reading => {
+    let probs = blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang));
+    if (weights) probs = reweighted(probs, weights);
+    return { text, probs: leftOut ? without(probs, leftOut) : probs };
+  };
   const whole = read(message);
   const parts = pieces(message, SENTENCE_END).map(read);
   const labels = model.labels;
@@ -160,6 +198,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   }
   if (top.kind === 'oos') return understood({ kind: 'oos' }, () => explain(reading));
   if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading));
+  if (top.kind === 'act') {
+    if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading));
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
+  }
   if (top.kind === 'smalltalk') {
     if (words(fold(message)).length <= DECISION.smalltalkWords) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading));
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
@@ -179,11 +221,58 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
   // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
   const entryFirst = first.members[0]!.kind === 'faq';
-  const step = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
+  const step = (entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step) ?? stepNamedInPiece(model, flow.flow, [...parts, ...clauseReadings]);
   if (asking.fact >= 0.5 && entry) {
     return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking));
   }
-  return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}) }, () => explain(reading, asking));
+  return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking));
+}
+
+/**
+ * The step of `flow` that one sentence or clause of the message names most clearly, through an entry
+ * the flow enters at a step ("le code sms n'arrive jamais") or a trigger of the step: a message that
+ * says the case is not asked it again.
+ */
+function stepNamedInPiece(model: TenantModel, flow: string, readings: Reading[]): string | undefined {
+  let best: { step: string; p: number } | undefined;
+  for (const r of readings) {
+    model.labels.forEach((l, i) => {
+      const step = l.kind === 'flow' && l.flow === flow ? l.step : l.kind === 'faq' && model.handlerOf.get(l.id)?.flow === flow ? model.handlerOf.get(l.id)!.step : undefined;
+      const p = r.probs[i]!;
+      if (step && p >= DECISION.stepInPiece && p > (best?.p ?? 0)) best = { step, p };
+    });
+  }
+  return best?.step;
+}
+
+/** The labels of a subject to leave out: its entry, its flow (every step) and the entries the flow acts on. */
+function excludedLabels(model: TenantModel, ex: Exclude): Set<number> {
+  const flow = ex.flow ?? (ex.entry ? model.handlerOf.get(ex.entry)?.flow : undefined);
+  const out = new Set<number>();
+  model.labels.forEach((l, i) => {
+    if (l.kind === 'faq' && (l.id === ex.entry || (flow && model.handlerOf.get(l.id)?.flow === flow))) out.add(i);
+    if (l.kind === 'flow' && l.flow === flow) out.add(i);
+  });
+  return out;
+}
+
+/** Probabilities times each label's prior weight, summing to one again. */
+function reweighted(probs: Float64Array, weights: Float64Array): Float64Array {
+  const out = new Float64Array(probs.length);
+  let sum = 0;
+  for (let i = 0; i < probs.length; i++) sum += out[i] = probs[i]! * weights[i]!;
+  if (sum > 0) for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+/** Probabilities with some labels left out, their share given to the others in proportion. */
+function without(probs: Float64Array, leftOut: Set<number>): Float64Array {
+  let kept = 0;
+  for (let i = 0; i < probs.length; i++) if (!leftOut.has(i)) kept += probs[i]!;
+  const out = new Float64Array(probs.length);
+  if (kept <= 0) return out;
+  for (let i = 0; i < probs.length; i++) if (!leftOut.has(i)) out[i] = probs[i]! / kept;
+  return out;
 }
 
 /**

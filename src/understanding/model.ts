@@ -7,7 +7,7 @@
  * message that mixes languages or is too short to detect still finds its label.
  */
 import { offers, type FlowDef } from '../chat/flow-types.ts';
-import { LANGS, type Content, type Lang } from '../content/types.ts';
+import { ACT_NAMES, LANGS, type ActName, type Content, type Lang } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
@@ -18,10 +18,12 @@ export type Label =
   | { kind: 'flow'; flow: string; step?: string }
   | { kind: 'contact' }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  /** Said about the conversation itself: "that does not help", "back to my question", "start over". */
+  | { kind: 'act'; act: ActName }
   | { kind: 'oos' };
 
 export const labelKey = (l: Label): string =>
-  l.kind === 'faq' ? `faq:${l.id}` : l.kind === 'flow' ? `flow:${l.flow}${l.step ? `/${l.step}` : ''}` : l.kind === 'smalltalk' ? `smalltalk:${l.intent}` : l.kind;
+  l.kind === 'faq' ? `faq:${l.id}` : l.kind === 'flow' ? `flow:${l.flow}${l.step ? `/${l.step}` : ''}` : l.kind === 'smalltalk' ? `smalltalk:${l.intent}` : l.kind === 'act' ? `act:${l.act}` : l.kind;
 
 export type TenantModel = {
   tenant: string;
@@ -137,6 +139,7 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     for (const intent of ['greeting', 'thanks', 'goodbye'] as const) {
       for (const p of intents[intent]) learn(p, lang, labelOf({ kind: 'smalltalk', intent }), false);
     }
+    for (const act of ACT_NAMES) for (const p of intents[act]) learn(p, lang, labelOf({ kind: 'act', act }), true);
     for (const p of content.understanding[lang].outOfScope) learn(p, lang, labelOf({ kind: 'oos' }), true);
   }
   const classifier = trainSoftmax(examples, labels.length);

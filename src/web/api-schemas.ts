@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { backendSuccess, perAction } from '../actions/backend-contract.ts';
-import type { Reply } from '../chat/state.ts';
+import type { Reply } from '../chat/reply.ts';
 import { LANGS } from '../content/types.ts';
 import type { toResult } from './results.ts';
 

@@ -9,7 +9,7 @@ import { sign } from 'hono/jwt';
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import type { ActionBackend } from '../../src/actions/types.ts';
-import type { Reply } from '../../src/chat/state.ts';
+import type { Reply } from '../../src/chat/reply.ts';
 import { compose, type Composed } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ROOT } from './app.ts';

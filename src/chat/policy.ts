@@ -1,0 +1,139 @@
+/**
+ * The dialogue policy: what a turn does, decided in one place from the event (a typed message or a
+ * pressed button), the tracker (the conversation so far) and what understanding made of the message.
+ * Each kind of turn is one named case below, tried in order; adding a kind of turn is adding a case.
+ * Pure: no I/O, no model; understanding is asked only when a case needs it.
+ */
+import type { Decision } from '../understanding/decide.ts';
+import type { ChoiceAction } from './reply.ts';
+import type { Tracker } from './tracker.ts';
+import type { SlotReading } from './typed.ts';
+import type { Understood } from './understand.ts';
+
+/** Every threshold of the policy (understanding's own are in `understanding/decide.ts`). */
+export const POLICY = {
+  /** Turns in a row that did not help (not understood, out of scope, "that does not help") before contact options lead. */
+  unhelpfulTurns: 2,
+  /** A message with at most this many words of its own leans on the last topic: it is read against it first. */
+  ellipticWords: 3,
+  /** A message this short that is not a valid value for the field asked is a mistyped value, not a question. */
+  valueWords: 3,
+} as const;
+
+export type MessageEvent = {
+  type: 'message';
+  text: string;
+  /** Words of the message. */
+  words: number;
+  /** The open flow's button the text presses (its label typed, its position, "yes"), if any. */
+  button?: string;
+  /** The value the text gives for the open step's field, if the step asks for one. */
+  slot?: SlotReading;
+};
+export type PressEvent = { type: 'press'; id: string; /** What the button does, if it is still understood. */ action?: ChoiceAction };
+export type Event = MessageEvent | PressEvent;
+
+export type Move =
+  /** A button pressed. */
+  | { case: 'press'; action: ChoiceAction }
+  /** A button of an older reply that meant something only where the conversation was. */
+  | { case: 'stale' }
+  /** The label (or position) of one of the open step's buttons, typed. */
+  | { case: 'typed-choice'; choice: string }
+  /** A value for the open step's field, typed (alone or in a sentence). */
+  | { case: 'typed-detail'; value: string }
+  /** A value that is not valid for the field: asked again with why (and "did you mean" for a likely typo). */
+  | { case: 'mistyped-detail'; error: string; didYouMean?: { value: string; typed: string } }
+  /** Back to the paused flow, where it was or at the step the message names. */
+  | { case: 'resume'; step?: string }
+  /** The flow from its first question. */
+  | { case: 'restart' }
+  /** Inside the open flow, the message names another of its steps ("non, c'est le code qui n'arrive pas"). */
+  | { case: 'jump'; step: string }
+  /** "Thanks", "goodbye": a thanks after thanks closes. */
+  | { case: 'closing'; intent: 'thanks' | 'goodbye' }
+  /** "That does not help": the next closest entries and people, never another subject. */
+  | { case: 'frustration' }
+  /** The second turn in a row that did not help: contact options lead. */
+  | { case: 'give-up' }
+  /** A short or elliptic message after an answer, read against its topic. */
+  | { case: 'follow-up'; decision: Decision }
+  /** "No, I meant…": what the last reply understood is left out (and an open flow left). */
+  | { case: 'correction'; decision: Decision }
+  /** A question or an out-of-scope message while a flow waits: answered, the flow kept to resume. */
+  | { case: 'detour'; decision: Decision }
+  /** Any other message: read alone. */
+  | { case: 'new-question'; decision: Decision };
+
+const isSubject = (d: Decision) => d.kind === 'answer' || d.kind === 'flow';
+const notHelping = (d: Decision) => d.kind === 'clarify' || d.kind === 'oos';
+
+/** Whether a decision is about the tracker's topic (its entry or its flow). */
+function aboutTopic(d: Decision, t: Tracker): boolean {
+  const topic = t.topic;
+  if (!topic) return false;
+  if (d.kind === 'answer') return d.entry === topic.entry || (topic.flow !== null && d.offer?.flow === topic.flow);
+  if (d.kind === 'flow') return d.flow === topic.flow || (d.entry !== undefined && d.entry === topic.entry);
+  return false;
+}
+
+export function nextMove(t: Tracker, e: Event, understand: () => Understood): Move {
+  if (e.type === 'press') return e.action ? { case: 'press', action: e.action } : { case: 'stale' };
+
+  const open = t.flow;
+  // A flow waits: a typed button or value answers its question.
+  if (open && e.button) return { case: 'typed-choice', choice: e.button };
+  if (open && e.slot) {
+    if (e.slot.ok) return { case: 'typed-detail', value: e.slot.value };
+    const refused = { case: 'mistyped-detail' as const, error: e.slot.error, ...(e.slot.didYouMean ? { didYouMean: e.slot.didYouMean } : {}) };
+    // A word or two, or something shaped like the value: a mistyped value, not a new question.
+    if (e.slot.didYouMean || e.slot.looked || e.words < POLICY.valueWords) return refused;
+    const d = understand().alone;
+    if (d.kind === 'smalltalk' || d.kind === 'clarify') return refused;
+  }
+
+  const u = understand();
+  const d = u.alone;
+
+  // What the message says of the conversation itself.
+  if (d.kind === 'act') {
+    if (d.act === 'resume' && (t.paused || open)) return { case: 'resume' };
+    if (d.act === 'restart' && (open || t.paused)) return { case: 'restart' };
+    if (d.act === 'unhelpful') return t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up' } : { case: 'frustration' };
+    return { case: 'new-question', decision: { kind: 'clarify', candidates: [] } };
+  }
+  // "Back to my registration": the paused flow's own subject takes it up again; a question for a fact
+  // of it is answered as it is asked, not read as a follow-up of the question in between.
+  if (t.paused && !open && d.kind === 'flow' && d.flow === t.paused.id) return { case: 'resume', ...(d.step ? { step: d.step } : {}) };
+  if (t.paused && !open && d.kind === 'answer' && d.offer?.flow === t.paused.id) return { case: 'new-question', decision: d };
+
+  if (open) {
+    if (u.correction && (aboutTopic(d, t) || !isSubject(d))) return { case: 'correction', decision: u.besides() };
+    if (u.correction && isSubject(d)) return { case: 'correction', decision: d };
+    if (d.kind === 'flow' && d.flow === open.id) return { case: 'jump', step: d.step ?? open.step };
+    if (d.kind === 'contact') return { case: 'new-question', decision: d };
+    return { case: 'detour', decision: d };
+  }
+
+  if (d.kind === 'smalltalk' && d.intent !== 'greeting') {
+    // A second thanks (the first was answered with "anything else?") is a goodbye.
+    const closing = d.intent === 'thanks' && t.lastReply?.kind === 'smalltalk' ? 'goodbye' : d.intent;
+    return { case: 'closing', intent: closing };
+  }
+
+  if (u.correction && t.topic) {
+    const meant = aboutTopic(d, t) || !isSubject(d) ? u.besides() : d;
+    return { case: 'correction', decision: meant };
+  }
+
+  // After an answer, a message that leans on it is read against its topic first; one that fits
+  // nothing there is a new question. An out-of-scope reading gives way only to a message that opens
+  // as a follow-up ("und für Kinder?"), not to one that merely is short ("Wetter in Bern?").
+  const elliptic = u.opensAsFollowUp || u.ownWords <= POLICY.ellipticWords;
+  if (u.inTopic && (d.kind === 'clarify' || (elliptic && d.kind !== 'oos' && d.kind !== 'contact') || (d.kind === 'oos' && u.opensAsFollowUp))) {
+    return { case: 'follow-up', decision: u.inTopic };
+  }
+
+  if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
+  return { case: 'new-question', decision: d };
+}

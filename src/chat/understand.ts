@@ -1,0 +1,108 @@
+/**
+ * Understanding as the dialogue policy sees it: a port that takes the message and the conversation's
+ * context and says what the message means alone, what it means as a follow-up of the topic, and how it
+ * leans on what came before. `fromModels` is the real one, over the learned models; policy tests pass
+ * their own.
+ */
+import type { Intents, Lang, TenantContent } from '../content/types.ts';
+import { fold, words } from '../search/fold.ts';
+import { contentWords, decide, type Decision } from '../understanding/decide.ts';
+import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
+import type { Topic } from './tracker.ts';
+
+export type TurnContext = { lang: Lang; topic: Topic | null };
+
+export type Understood = {
+  /** The message alone, as the first message of a conversation would be read. */
+  alone: Decision;
+  /**
+   * The message read as a follow-up of the topic ("et si je la perds ?" after the code card): only
+   * when it lands on a subject the topic leads to (its entry, the entries related to it or in its
+   * category, its flow). Absent without a topic, or when it leads elsewhere.
+   */
+  inTopic?: Decision;
+  /** How many words of its own the message has (no stop words, no insurer names). */
+  ownWords: number;
+  /** It opens the way a follow-up does ("et", "und wenn", "e invece"). */
+  opensAsFollowUp: boolean;
+  /** The visitor corrects what the last reply understood ("non, je voulais dire…", "nein, ich meine"). */
+  correction: boolean;
+  /** The message alone with the topic left out: what a correction meant instead. */
+  besides(): Decision;
+};
+
+export type Understand = (message: string, context: TurnContext) => Understood;
+
+/** Whether one of the phrases is said in the folded words: a one-word phrase only as the first word. */
+export function says(ws: readonly string[], phrases: readonly string[], { oneWordAnywhere = false } = {}): boolean {
+  const joined = ` ${ws.join(' ')} `;
+  return phrases.some((p) => {
+    const pw = words(fold(p));
+    if (pw.length === 0) return false;
+    if (pw.length === 1 && !oneWordAnywhere) return ws[0] === pw[0];
+    return joined.includes(` ${pw.join(' ')} `);
+  });
+}
+
+export function fromModels(understanding: Understanding, model: TenantModel, tc: TenantContent, intents: Intents): Understand {
+  return (message, { lang, topic }) => {
+    const ws = words(fold(message));
+    const alone = decide(understanding, model, lang, message).decision;
+    const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
+    let inTopic: Decision | undefined;
+    if (topic && near) {
+      const d = decide(understanding, model, lang, message, { prior: (l) => TOPIC_PRIOR[nearness(l, near)] }).decision;
+      if (isNear(d, near)) inTopic = d;
+    }
+    return {
+      alone,
+      ...(inTopic ? { inTopic } : {}),
+      ownWords: contentWords(model, message).length,
+      opensAsFollowUp: says(ws, intents[lang].followUp),
+      correction: says(ws, intents[lang].correction),
+      besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
+    };
+  };
+}
+
+type Near = { entries: Set<string>; flows: Set<string>; related: Set<string>; own: Set<string> };
+
+/**
+ * How much likelier a subject is after an answer on the topic, by how close it is to it: a follow-up is
+ * most often about the same entry or flow, then about an entry the answer links to, then its category.
+ * Subjects elsewhere keep their weight, so a message that clearly asks something else still does.
+ */
+const TOPIC_PRIOR = { own: 4, related: 3, category: 2, elsewhere: 1 } as const;
+
+function nearness(l: Label, near: Near): keyof typeof TOPIC_PRIOR {
+  if (l.kind === 'faq') return near.own.has(l.id) ? 'own' : near.related.has(l.id) ? 'related' : near.entries.has(l.id) ? 'category' : 'elsewhere';
+  if (l.kind === 'flow') return near.flows.has(l.flow) ? 'own' : 'elsewhere';
+  return 'elsewhere';
+}
+
+/** The subjects a topic leads to: its entry, the entries related to it and in its category, its flow's. */
+function neighbourhood(model: TenantModel, tc: TenantContent, lang: Lang, topic: Topic): Near {
+  const near: Near = { entries: new Set(), flows: new Set(), related: new Set(), own: new Set() };
+  const entry = topic.entry ? tc.entries[lang].find((e) => e.id === topic.entry) : undefined;
+  const category = entry?.category ?? topic.category;
+  const flow = topic.flow ?? (topic.entry ? model.handlerOf.get(topic.entry)?.flow : undefined);
+  if (entry) {
+    near.own.add(entry.id);
+    for (const id of entry.related) near.related.add(id);
+  }
+  if (flow) {
+    near.flows.add(flow);
+    const main = model.entryOf.get(flow);
+    if (main) near.own.add(main);
+    for (const [id, h] of model.handlerOf) if (h.flow === flow) near.own.add(id);
+  }
+  for (const e of tc.entries[lang]) if (category && e.category === category) near.entries.add(e.id);
+  for (const id of [...near.own, ...near.related]) near.entries.add(id);
+  return near;
+}
+
+function isNear(d: Decision, near: Near): boolean {
+  if (d.kind === 'answer') return near.entries.has(d.entry) || (d.offer !== undefined && near.flows.has(d.offer.flow));
+  if (d.kind === 'flow') return near.flows.has(d.flow) || (d.entry !== undefined && near.entries.has(d.entry));
+  return false;
+}
