@@ -82,6 +82,8 @@ async function carryOut(turn: Turn, move: Move, said: string | undefined): Promi
     }
     case 'closing':
       return render.smalltalk(turn, move.intent);
+    case 'language':
+      return render.smalltalk(turn, 'language');
     case 'frustration':
       return render.unhelpful(turn);
     case 'give-up':
@@ -126,6 +128,7 @@ async function reply(turn: Turn, d: Decision, said: string | undefined, o: { kee
       return render.escalate(turn, turn.t('chat:advice'), e?.category ?? null, e ? [render.faqChoice(e)] : []);
     }
     case 'act':
+    case 'detail':
     case 'clarify':
       return render.clarify(turn, d.kind === 'clarify' ? d.candidates : []);
   }

@@ -110,7 +110,9 @@ export async function show(turn: Turn, fs: FlowState, stepId: string, o: ShowOpt
       ]
     : [];
   tracker.flow = step.end ? null : fs;
-  tracker.topic = { entry: deps.entryOf(fs.id) ?? null, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null };
+  // The step's own entry when the flow declares one ("activation" is the entry on activation links), else the flow's.
+  const stepEntry = Object.entries(def.entryPoints ?? {}).find(([, s]) => s === current)?.[0];
+  tracker.topic = { entry: stepEntry ?? deps.entryOf(fs.id) ?? null, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null };
   const nav: OfferedChoice[] = step.end
     ? []
     : [

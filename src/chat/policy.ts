@@ -52,6 +52,8 @@ export type Move =
   | { case: 'jump'; step: string }
   /** "Thanks", "goodbye": a thanks after thanks closes. */
   | { case: 'closing'; intent: 'thanks' | 'goodbye' }
+  /** "In French, please" and nothing else: said in the new language, what can be done. */
+  | { case: 'language' }
   /** "That does not help": the next closest entries and people, never another subject. */
   | { case: 'frustration' }
   /** The second turn in a row that did not help: contact options lead. */
@@ -88,8 +90,8 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     const refused = { case: 'mistyped-detail' as const, error: e.slot.error, ...(e.slot.didYouMean ? { didYouMean: e.slot.didYouMean } : {}) };
     // A word or two, or something shaped like the value: a mistyped value, not a new question.
     if (e.slot.didYouMean || e.slot.looked || e.words < POLICY.valueWords) return refused;
-    const d = understand().alone;
-    if (d.kind === 'smalltalk' || d.kind === 'clarify') return refused;
+    const { alone, inTopic } = understand();
+    if (alone.kind === 'smalltalk' || (alone.kind === 'clarify' && !inTopic) || (alone.kind === 'detail' && !inTopic)) return refused;
   }
 
   const u = understand();
@@ -100,6 +102,8 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     if (d.act === 'resume' && (t.paused || open)) return { case: 'resume' };
     if (d.act === 'restart' && (open || t.paused)) return { case: 'restart' };
     if (d.act === 'unhelpful') return t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up' } : { case: 'frustration' };
+    // The reply is already in the language asked for: the open step again, or what to ask.
+    if (d.act === 'language') return open ? { case: 'jump', step: open.step } : { case: 'language' };
     return { case: 'new-question', decision: { kind: 'clarify', candidates: [] } };
   }
   // "Back to my registration": the paused flow's own subject takes it up again; a question for a fact
@@ -110,8 +114,16 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   if (open) {
     if (u.correction && (aboutTopic(d, t) || !isSubject(d))) return { case: 'correction', decision: u.besides() };
     if (u.correction && isSubject(d)) return { case: 'correction', decision: d };
-    if (d.kind === 'flow' && d.flow === open.id) return { case: 'jump', step: d.step ?? open.step };
+    if (d.kind === 'flow' && d.flow === open.id) {
+      if (d.step && d.step !== open.step) return { case: 'jump', step: d.step };
+      // The flow's subject again without a step of its own ("je n'ai pas de carte de code"): the
+      // entry it is closest to answers it, and the flow waits where it was.
+      if (d.entry) return { case: 'detour', decision: { kind: 'answer', entry: d.entry, others: [], p: d.p } };
+      return { case: 'jump', step: open.step };
+    }
     if (d.kind === 'contact') return { case: 'new-question', decision: d };
+    // A question for a detail of what the flow is about ("et ce lien, il vaut combien de temps ?").
+    if ((d.kind === 'detail' || d.kind === 'clarify') && u.inTopic) return { case: 'detour', decision: u.inTopic };
     return { case: 'detour', decision: d };
   }
 
@@ -127,12 +139,10 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   }
 
   // After an answer, a message that leans on it is read against its topic first; one that fits
-  // nothing there is a new question. An out-of-scope reading gives way only to a message that opens
-  // as a follow-up ("und für Kinder?"), not to one that merely is short ("Wetter in Bern?").
+  // nothing there is a new question (understanding leaves out a reading against the topic for a
+  // message clearly about something else: "und das Wetter in Bern?").
   const elliptic = u.opensAsFollowUp || u.ownWords <= POLICY.ellipticWords;
-  if (u.inTopic && (d.kind === 'clarify' || (elliptic && d.kind !== 'oos' && d.kind !== 'contact') || (d.kind === 'oos' && u.opensAsFollowUp))) {
-    return { case: 'follow-up', decision: u.inTopic };
-  }
+  if (u.inTopic && (d.kind === 'detail' || d.kind === 'clarify' || (elliptic && (isSubject(d) || d.kind === 'oos')))) return { case: 'follow-up', decision: u.inTopic };
 
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };

@@ -112,7 +112,7 @@ export function outOfScope(turn: Turn): TurnResult {
   );
 }
 
-export function smalltalk(turn: Turn, intent: 'greeting' | 'thanks' | 'goodbye'): TurnResult {
+export function smalltalk(turn: Turn, intent: 'greeting' | 'thanks' | 'goodbye' | 'language'): TurnResult {
   turn.tracker.unhelpful = 0;
   return turn.finish(
     // A goodbye ends the conversation: no button to go back to a flow the visitor is leaving.

@@ -51,8 +51,19 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
     let inTopic: Decision | undefined;
     if (topic && near) {
-      const d = decide(understanding, model, lang, message, { prior: (l) => TOPIC_PRIOR[nearness(l, near)] }).decision;
-      if (isNear(d, near)) inTopic = d;
+      const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
+      // First the message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
+      // names its own subject, which the topic only helps to pick among its neighbours.
+      const own = decide(understanding, model, lang, message, prior).decision;
+      if (isNear(own, near)) inTopic = own;
+      // A message that names no subject ("et ça reste valable combien de temps ?") is read with the
+      // topic's question before it, as if the visitor had asked both at once; its closing mark dropped
+      // so that the two read as one sentence. Not for a message clearly about something else.
+      const lead = topicQuestion(model, tc, lang, topic);
+      if (!inTopic && lead && !(alone.kind === 'oos' && alone.p >= CLEARLY_ELSEWHERE)) {
+        const joined = decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision;
+        if (isNear(joined, near)) inTopic = joined;
+      }
     }
     return {
       alone,
@@ -63,6 +74,15 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
     };
   };
+}
+
+/** Out of scope this surely, a message is not read as a follow-up of the topic's question. */
+const CLEARLY_ELSEWHERE = 0.8;
+
+/** The question of the topic's entry (or of the entry that states its flow's facts). */
+function topicQuestion(model: TenantModel, tc: TenantContent, lang: Lang, topic: Topic): string | undefined {
+  const id = topic.entry ?? (topic.flow ? model.entryOf.get(topic.flow) : undefined);
+  return id ? tc.entries[lang].find((e) => e.id === id)?.question : undefined;
 }
 
 type Near = { entries: Set<string>; flows: Set<string>; related: Set<string>; own: Set<string> };

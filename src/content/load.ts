@@ -89,13 +89,13 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
   }
 
   const synonyms: Synonyms = perLang(join(dir, 'synonyms'), synonymsSchema, []);
-  const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [], unhelpful: [], resume: [], restart: [], affirm: [], deny: [], correction: [], followUp: [], ordinals: [] });
+  const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [], unhelpful: [], resume: [], restart: [], language: [], affirm: [], deny: [], correction: [], followUp: [], ordinals: [] });
 
   // Optional: without these examples the model still learns from the FAQ, triggers and intents alone.
   const understanding = Object.fromEntries(
     LANGS.map((l) => {
       const path = join(dir, 'understanding', `${l}.yaml`);
-      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], advice: [], wrappers: [], about: [] }];
+      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], detail: [], advice: [], wrappers: [], about: [] }];
     }),
   ) as Localized<Teaching>;
 

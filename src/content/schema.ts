@@ -109,6 +109,8 @@ export const intentsSchema = z
     resume: phrases.default([]),
     /** "Start over". */
     restart: phrases.default([]),
+    /** "En français, s'il vous plaît": the reply follows the message's language, nothing else is asked. */
+    language: phrases.default([]),
     // Matched as words, not learned: short answers to the question a flow asks.
     /** "Yes", "exactly": presses the step's one confirming button. */
     affirm: phrases.default([]),
@@ -129,6 +131,8 @@ export const understandingSchema = z
     outOfScope: z.array(z.string().trim().min(1)).default([]),
     act: z.array(z.string().trim().min(1)).default([]),
     fact: z.array(z.string().trim().min(1)).default([]),
+    /** Follow-up questions that name no subject ("et si je la perds ?", "und dann?"): read against the conversation's topic. */
+    detail: z.array(z.string().trim().min(1)).default([]),
     advice: z.array(z.string().trim().min(1)).default([]),
     wrappers: z.array(z.string().regex(/\{q\}/, 'a wrapper holds {q} where the question goes')).default([]),
     about: z.array(z.string().trim().min(1)).default([]),

@@ -60,8 +60,8 @@ export type Synonyms = Localized<string[][]>;
 
 export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
 /** What visitors say about the conversation itself, learned as labels of their own. */
-export type ActName = 'unhelpful' | 'resume' | 'restart';
-export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart'];
+export type ActName = 'unhelpful' | 'resume' | 'restart' | 'language';
+export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart', 'language'];
 /** Words matched as they are: short answers to a flow's question, corrections, the opening of a follow-up. */
 export type DialogueWords = { affirm: string[]; deny: string[]; correction: string[]; followUp: string[]; ordinals: string[][] };
 export type Intents = Localized<Record<IntentName | ActName, string[]> & DialogueWords>;
@@ -75,6 +75,8 @@ export type Teaching = {
   outOfScope: string[];
   act: string[];
   fact: string[];
+  /** Follow-up questions that name no subject ("et si je la perds ?"): they lean on the conversation's topic. */
+  detail: string[];
   /** Asking which option suits the visitor ("lequel me conseillez-vous"): advice is for people. */
   advice: string[];
   /** Each holds "{q}". */

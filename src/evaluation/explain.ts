@@ -9,7 +9,7 @@ import { decide, type Decision, type Understood } from '../understanding/decide.
 import type { EvalCase } from './cases.ts';
 
 /** The reply kind a decision leads to, in the words of the case files. */
-const kindOf = (d: Decision): string => (d.kind === 'contact' || d.kind === 'advice' ? 'escalate' : d.kind === 'oos' ? 'clarify' : d.kind);
+const kindOf = (d: Decision): string => (d.kind === 'contact' || d.kind === 'advice' ? 'escalate' : d.kind === 'oos' || d.kind === 'act' || d.kind === 'detail' ? 'clarify' : d.kind);
 
 /**
  * One message as the assistant reads it: the language it is understood in (a message confidently in

@@ -55,7 +55,9 @@ export type Decision =
   | { kind: 'contact'; /** The subject named with the wish for a person ("rappelez-moi pour ma franchise"). */ topic?: Label }
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
   | { kind: 'act'; act: ActName }
-  | { kind: 'oos' }
+  /** A question for a detail that names no subject: it needs the conversation's topic. */
+  | { kind: 'detail' }
+  | { kind: 'oos'; /** How sure: a short follow-up may still be about the conversation's topic. */ p: number }
   | { kind: 'advice'; /** The entry with the facts the choice rests on. */ entry?: string }
   | { kind: 'clarify'; candidates: Label[] };
 
@@ -136,8 +138,32 @@ export type DecideOptions = {
   prior?: (l: Label) => number;
 };
 
+/** A piece this surely about the conversation itself is left out of what the message asks. */
+const ABOUT_CONVERSATION = 0.5;
+
+/**
+ * The message without its sentences and clauses that speak of the conversation itself ("Pardon, je
+ * préfère continuer en français.", "ok, on continue:", "Merci !"): what is left is what it asks. As it
+ * was when nothing else is left.
+ */
+function whatIsAsked(model: TenantModel, lang: Lang, message: string, about: readonly string[]): string {
+  const conversational = (text: string, smalltalk: boolean) => {
+    const probs = model.classifier.predict(model.features(text, lang));
+    let best = 0;
+    for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
+    const l = model.labels[best]!;
+    return probs[best]! >= ABOUT_CONVERSATION && (l.kind === 'act' || (smalltalk && l.kind === 'smalltalk' && l.intent !== 'goodbye'));
+  };
+  const keep = (parts: string[], smalltalk: boolean) => {
+    const kept = parts.filter((p) => !conversational(p, smalltalk));
+    return kept.length && kept.length < parts.length ? kept.join(' ') : undefined;
+  };
+  const bySentence = keep(pieces(message, SENTENCE_END), true) ?? message;
+  return keep(pieces(bySentence, CLAUSE_END, about), false) ?? bySentence;
+}
+
 export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: string, options: DecideOptions = {}): Understood {
-  const message = withoutNames(typed, model.insurerNames);
+  const message = whatIsAsked(model, lang, withoutNames(typed, model.insurerNames), u.about[lang]);
   const leftOut = options.exclude && (options.exclude.entry || options.exclude.flow) ? excludedLabels(model, options.exclude) : undefined;
   const weights = options.prior ? Float64Array.from(model.labels, options.prior) : undefined;
   const read = (text: string): Reading => {
@@ -196,8 +222,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     const entry = subjectEntry(model, subject);
     return understood({ kind: 'advice', ...(entry ? { entry } : {}) }, () => explain(reading, asking));
   }
-  if (top.kind === 'oos') return understood({ kind: 'oos' }, () => explain(reading));
+  if (top.kind === 'oos') return understood({ kind: 'oos', p: first.p }, () => explain(reading));
   if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading));
+  if (top.kind === 'detail') return understood({ kind: 'detail' }, () => explain(reading));
   if (top.kind === 'act') {
     if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading));
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));

@@ -20,6 +20,8 @@ export type Label =
   | { kind: 'smalltalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
   /** Said about the conversation itself: "that does not help", "back to my question", "start over". */
   | { kind: 'act'; act: ActName }
+  /** A question for a detail that names no subject ("bis wann?", "et si je la perds ?"): it leans on the conversation's topic. */
+  | { kind: 'detail' }
   | { kind: 'oos' };
 
 export const labelKey = (l: Label): string =>
@@ -140,7 +142,16 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
       for (const p of intents[intent]) learn(p, lang, labelOf({ kind: 'smalltalk', intent }), false);
     }
     for (const act of ACT_NAMES) for (const p of intents[act]) learn(p, lang, labelOf({ kind: 'act', act }), true);
-    for (const p of content.understanding[lang].outOfScope) learn(p, lang, labelOf({ kind: 'oos' }), true);
+    const oos = labelOf({ kind: 'oos' });
+    const opening = intents.followUp;
+    for (const p of content.understanding[lang].outOfScope) {
+      learn(p, lang, oos, true);
+      // Opened like a follow-up ("und das Wetter morgen?"), it is still out of scope: the opening
+      // words must not make a question about nothing of ours read as one about the last topic.
+      if (opening.length) learn(`${opening[(featureHash(p) >>> 0) % opening.length]} ${p.charAt(0).toLowerCase()}${p.slice(1)}`, lang, oos, false);
+    }
+    // The generic questions for a fact are learned with every subject; alone, they ask about none.
+    for (const p of [...content.understanding[lang].fact, ...content.understanding[lang].detail]) learn(p, lang, labelOf({ kind: 'detail' }), true);
   }
   const classifier = trainSoftmax(examples, labels.length);
 
