@@ -150,7 +150,7 @@ function answeredBy(turn: Turn, fs: FlowState, step: StepDef, stepId: string, sa
     return step.input.next;
   }
   const choices = step.choices?.(flowContext(turn, fs)).filter((c) => c.next) ?? [];
-  const id = typedButton(said, choices.map((c) => ({ id: c.id, label: c.label, step: true })), { affirm: [], deny: [], correction: [], followUp: [], ordinals: [] });
+  const id = typedButton(said, choices.map((c) => ({ id: c.id, label: c.label, step: true })), { affirm: [], deny: [], correction: [], followUp: [], newTopic: [], ordinals: [] });
   // Only by an amount: a first message is no answer to "which one?" by its words alone.
   const choice = id && /\d/.test(choices.find((c) => c.id === id)!.label) ? choices.find((c) => c.id === id) : undefined;
   if (!choice?.next) return undefined;

@@ -142,7 +142,8 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   // nothing there is a new question (understanding leaves out a reading against the topic for a
   // message clearly about something else: "und das Wetter in Bern?").
   const elliptic = u.opensAsFollowUp || u.ownWords <= POLICY.ellipticWords;
-  if (u.inTopic && (d.kind === 'detail' || d.kind === 'clarify' || (elliptic && (isSubject(d) || d.kind === 'oos')))) return { case: 'follow-up', decision: u.inTopic };
+  const leans = d.kind === 'detail' || d.kind === 'clarify' || (elliptic && isSubject(d)) || (d.kind === 'oos' && u.opensAsFollowUp);
+  if (u.inTopic && leans) return { case: 'follow-up', decision: u.inTopic };
 
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };

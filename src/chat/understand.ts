@@ -27,6 +27,8 @@ export type Understood = {
   opensAsFollowUp: boolean;
   /** The visitor corrects what the last reply understood ("non, je voulais dire…", "nein, ich meine"). */
   correction: boolean;
+  /** The visitor says the message is about something else ("autre question", "kurz was anderes"): no follow-up. */
+  newTopic: boolean;
   /** The message alone with the topic left out: what a correction meant instead. */
   besides(): Decision;
 };
@@ -49,8 +51,9 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const ws = words(fold(message));
     const alone = decide(understanding, model, lang, message).decision;
     const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
+    const newTopic = says(ws, intents[lang].newTopic, { oneWordAnywhere: true });
     let inTopic: Decision | undefined;
-    if (topic && near) {
+    if (topic && near && !newTopic) {
       const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
       // First the message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
       // names its own subject, which the topic only helps to pick among its neighbours.
@@ -71,13 +74,14 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       ownWords: contentWords(model, message).length,
       opensAsFollowUp: says(ws, intents[lang].followUp),
       correction: says(ws, intents[lang].correction),
+      newTopic,
       besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
     };
   };
 }
 
 /** Out of scope this surely, a message is not read as a follow-up of the topic's question. */
-const CLEARLY_ELSEWHERE = 0.8;
+const CLEARLY_ELSEWHERE = 0.6;
 
 /** The question of the topic's entry (or of the entry that states its flow's facts). */
 function topicQuestion(model: TenantModel, tc: TenantContent, lang: Lang, topic: Topic): string | undefined {

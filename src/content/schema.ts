@@ -120,6 +120,8 @@ export const intentsSchema = z
     correction: phrases.default([]),
     /** The words a follow-up opens with ("and if…", "und wenn…"): the message leans on the last topic. */
     followUp: phrases.default([]),
+    /** "Another question", "kurz was anderes": the message is about something else than the last topic. */
+    newTopic: phrases.default([]),
     /** "The first", "the second"…, each line the words for one position. */
     ordinals: z.array(phrases.min(1)).default([]),
   })

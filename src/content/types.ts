@@ -63,7 +63,7 @@ export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
 export type ActName = 'unhelpful' | 'resume' | 'restart' | 'language';
 export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart', 'language'];
 /** Words matched as they are: short answers to a flow's question, corrections, the opening of a follow-up. */
-export type DialogueWords = { affirm: string[]; deny: string[]; correction: string[]; followUp: string[]; ordinals: string[][] };
+export type DialogueWords = { affirm: string[]; deny: string[]; correction: string[]; followUp: string[]; newTopic: string[]; ordinals: string[][] };
 export type Intents = Localized<Record<IntentName | ActName, string[]> & DialogueWords>;
 
 /**

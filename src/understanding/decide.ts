@@ -124,8 +124,8 @@ function withoutNames(message: string, names: readonly string[]): string {
 
 /**
  * A subject the decision must leave out: the one the visitor just said was not meant ("no, I meant the
- * policy, not the certificate"). Its entry, its flow and the entries the flow acts on drop out, and what
- * they held is shared among the rest in proportion, so the next subject can be confident.
+ * policy, not the certificate"). What it held is shared among the rest in proportion, so the next
+ * subject can be confident.
  */
 export type Exclude = { entry?: string | null; flow?: string | null };
 
@@ -139,7 +139,7 @@ export type DecideOptions = {
 };
 
 /** A piece this surely about the conversation itself is left out of what the message asks. */
-const ABOUT_CONVERSATION = 0.5;
+const ABOUT_CONVERSATION = 0.7;
 
 /**
  * The message without its sentences and clauses that speak of the conversation itself ("Pardon, je
@@ -166,8 +166,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   const message = whatIsAsked(model, lang, withoutNames(typed, model.insurerNames), u.about[lang]);
   const leftOut = options.exclude && (options.exclude.entry || options.exclude.flow) ? excludedLabels(model, options.exclude) : undefined;
   const weights = options.prior ? Float64Array.from(model.labels, options.prior) : undefined;
+  const detail = model.labels.findIndex((l) => l.kind === 'detail');
   const read = (text: string): Reading => {
-    let probs = blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang));
+    let probs = detailOnSubjects(model, blend(model, model.classifier.predict(model.features(text, lang)), model.retrieve(text, lang)), detail);
     if (weights) probs = reweighted(probs, weights);
     return { text, probs: leftOut ? without(probs, leftOut) : probs };
   };
@@ -230,7 +231,11 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
   }
   if (top.kind === 'smalltalk') {
-    if (words(fold(message)).length <= DECISION.smalltalkWords) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading));
+    // A thanks or goodbye may take a few words more ("alles klar, merci vielmal, das wär's") when none
+    // of them is about one of our subjects.
+    const n = words(fold(message)).length;
+    const closing = top.intent !== 'greeting' && n <= DECISION.actWords && at(reading, inScope).p < DECISION.candidate * 2;
+    if (n <= DECISION.smalltalkWords || closing) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading));
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
@@ -272,14 +277,38 @@ function stepNamedInPiece(model: TenantModel, flow: string, readings: Reading[])
   return best?.step;
 }
 
-/** The labels of a subject to leave out: its entry, its flow (every step) and the entries the flow acts on. */
+/**
+ * The labels of a subject to leave out: its entry and its flow's own phrasings. The other entries the
+ * flow acts on stay: "non, je parlais de la carte de code" after the SMS code leaves out the SMS code,
+ * not every login question.
+ */
 function excludedLabels(model: TenantModel, ex: Exclude): Set<number> {
   const flow = ex.flow ?? (ex.entry ? model.handlerOf.get(ex.entry)?.flow : undefined);
   const out = new Set<number>();
   model.labels.forEach((l, i) => {
-    if (l.kind === 'faq' && (l.id === ex.entry || (flow && model.handlerOf.get(l.id)?.flow === flow))) out.add(i);
+    if (l.kind === 'faq' && l.id === ex.entry) out.add(i);
     if (l.kind === 'flow' && l.flow === flow) out.add(i);
   });
+  return out;
+}
+
+/**
+ * A question for a detail ("bis wann?", "combien de temps ?") is about whatever subject the message
+ * names: its share lifts each of our subjects (at most doubling it) and only what is left says that the
+ * message names none. "Vorrei una franchigia più bassa. Entro quando?" stays about the deductible.
+ */
+function detailOnSubjects(model: TenantModel, probs: Float64Array, detail: number): Float64Array {
+  if (detail < 0) return probs;
+  const share = probs[detail]!;
+  const out = Float64Array.from(probs);
+  let given = 0;
+  model.labels.forEach((l, i) => {
+    if (l.kind !== 'faq' && l.kind !== 'flow') return;
+    const lift = probs[i]! * share;
+    out[i]! += lift;
+    given += lift;
+  });
+  out[detail] = share - given;
   return out;
 }
 
