@@ -133,23 +133,28 @@ function checkLoaded(content: Content, contentDir: string, flows: ReadonlyMap<st
     for (const lang of LANGS) {
       const file = join(contentDir, tenantId, 'triggers', `${lang}.yaml`);
       const phrases = new Map<string, string>();
-      for (const [flowId, list] of Object.entries(tc.triggers[lang])) {
+      for (const [key, list] of Object.entries(tc.triggers[lang])) {
+        const [flowId, step] = key.split('/') as [string, string | undefined];
         const flow = flows.get(flowId);
         const known = `flows of ${tenantId}: ${offered.join(', ') || 'none'}`;
-        if (!flow) errors.push({ file: rel(file), line: lineStarting(file, `${flowId}:`), message: `flow "${flowId}" does not exist (${known})` });
-        else if (!offers(tc.tenant, flowId)) {
+        if (!flow) errors.push({ file: rel(file), line: lineStarting(file, `${key}:`), message: `flow "${flowId}" does not exist (${known})` });
+        else if (step && flow.steps && (!flow.steps[step] || flow.steps[step]!.run)) {
+          const all = flow.steps;
+          const steps = Object.keys(all).filter((s) => !all[s]!.run);
+          errors.push({ file: rel(file), line: lineStarting(file, `${key}:`), message: `flow "${flowId}" has no step "${step}" to enter at (${steps.join(', ')})` });
+        } else if (!offers(tc.tenant, flowId)) {
           errors.push({
             file: rel(file),
-            line: lineStarting(file, `${flowId}:`),
+            line: lineStarting(file, `${key}:`),
             message: `flow "${flowId}" is not offered by ${tenantId} (${known}): list it under "flows:" in ${tenantId}/tenant.yaml, or remove these triggers`,
           });
         }
         for (const phrase of list) {
-          const key = normalize(phrase);
-          const other = phrases.get(key);
+          const folded = normalize(phrase);
+          const other = phrases.get(folded);
           if (other !== undefined) {
-            warnings.push({ file: rel(file), line: lineOf(file, phrase), message: `trigger "${phrase}" is listed twice (${other === flowId ? `under ${flowId}` : `under ${other} and ${flowId}`})` });
-          } else phrases.set(key, flowId);
+            warnings.push({ file: rel(file), line: lineOf(file, phrase), message: `trigger "${phrase}" is listed twice (${other === key ? `under ${key}` : `under ${other} and ${key}`})` });
+          } else phrases.set(folded, key);
         }
       }
     }

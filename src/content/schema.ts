@@ -141,4 +141,5 @@ export const understandingSchema = z
   })
   .strict();
 
-export const triggersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().trim().min(2)).min(1));
+/** A flow's id, or "flow/step": phrases that name a step enter the flow there ("login-trouble/password"). */
+export const triggersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?$/, 'a flow id, or a flow id and one of its steps: login-trouble/password'), z.array(z.string().trim().min(2)).min(1));
