@@ -110,9 +110,12 @@ export async function show(turn: Turn, fs: FlowState, stepId: string, o: ShowOpt
       ]
     : [];
   tracker.flow = step.end ? null : fs;
-  // The step's own entry when the flow declares one ("activation" is the entry on activation links), else the flow's.
+  // The step's own entry when the flow declares one ("activation" is the entry on activation links),
+  // else the flow's main entry unless that one belongs to another step.
   const stepEntry = Object.entries(def.entryPoints ?? {}).find(([, s]) => s === current)?.[0];
-  tracker.topic = { entry: stepEntry ?? deps.entryOf(fs.id) ?? null, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null };
+  const main = deps.entryOf(fs.id);
+  const entry = stepEntry ?? (main && (def.entryPoints?.[main] ?? current) === current ? main : null);
+  tracker.topic = { entry, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null };
   const nav: OfferedChoice[] = step.end
     ? []
     : [

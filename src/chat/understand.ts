@@ -6,7 +6,7 @@
  */
 import type { Intents, Lang, TenantContent } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
-import { contentWords, decide, type Decision } from '../understanding/decide.ts';
+import { contentWords, decide, DECISION, type Decision } from '../understanding/decide.ts';
 import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
 import type { Topic } from './tracker.ts';
 
@@ -53,19 +53,25 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
     const newTopic = says(ws, intents[lang].newTopic, { oneWordAnywhere: true });
     let inTopic: Decision | undefined;
-    if (topic && near && !newTopic) {
+    // Gibberish leans on nothing: a message mostly unknown to the model is not read against the topic.
+    if (topic && near && !newTopic && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
       const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
-      // First the message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
+      // The message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
       // names its own subject, which the topic only helps to pick among its neighbours.
-      const own = decide(understanding, model, lang, message, prior).decision;
-      if (isNear(own, near)) inTopic = own;
+      const own = () => decide(understanding, model, lang, message, prior).decision;
       // A message that names no subject ("et ça reste valable combien de temps ?") is read with the
       // topic's question before it, as if the visitor had asked both at once; its closing mark dropped
       // so that the two read as one sentence. Not for a message clearly about something else.
-      const lead = topicQuestion(model, tc, lang, topic);
-      if (!inTopic && lead && !(alone.kind === 'oos' && alone.p >= CLEARLY_ELSEWHERE)) {
-        const joined = decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision;
-        if (isNear(joined, near)) inTopic = joined;
+      const lead = topicQuestion(tc, lang, topic);
+      const joined = () =>
+        lead && !(alone.kind === 'oos' && alone.p >= CLEARLY_ELSEWHERE) ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
+      // A question for a detail names nothing of its own: the topic's question first.
+      for (const read of alone.kind === 'detail' ? [joined, own] : [own, joined]) {
+        const d = read();
+        if (d && isNear(d, near)) {
+          inTopic = d;
+          break;
+        }
       }
     }
     return {
@@ -83,10 +89,9 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
 /** Out of scope this surely, a message is not read as a follow-up of the topic's question. */
 const CLEARLY_ELSEWHERE = 0.6;
 
-/** The question of the topic's entry (or of the entry that states its flow's facts). */
-function topicQuestion(model: TenantModel, tc: TenantContent, lang: Lang, topic: Topic): string | undefined {
-  const id = topic.entry ?? (topic.flow ? model.entryOf.get(topic.flow) : undefined);
-  return id ? tc.entries[lang].find((e) => e.id === id)?.question : undefined;
+/** The question of the topic's entry. */
+function topicQuestion(tc: TenantContent, lang: Lang, topic: Topic): string | undefined {
+  return topic.entry ? tc.entries[lang].find((e) => e.id === topic.entry)?.question : undefined;
 }
 
 type Near = { entries: Set<string>; flows: Set<string>; related: Set<string>; own: Set<string> };
@@ -118,7 +123,7 @@ function neighbourhood(model: TenantModel, tc: TenantContent, lang: Lang, topic:
     near.flows.add(flow);
     const main = model.entryOf.get(flow);
     if (main) near.own.add(main);
-    for (const [id, h] of model.handlerOf) if (h.flow === flow) near.own.add(id);
+    for (const [id, h] of model.handlerOf) if (h.flow === flow) near.related.add(id);
   }
   for (const e of tc.entries[lang]) if (category && e.category === category) near.entries.add(e.id);
   for (const id of [...near.own, ...near.related]) near.entries.add(id);

@@ -45,6 +45,12 @@ export const DECISION = {
    * probability, enters the flow there: "je n'arrive plus à me connecter, le code sms n'arrive jamais".
    */
   stepInPiece: 0.3,
+  /**
+   * A question for a detail is made of words the model knows ("bis wann?", "et combien de temps ?"):
+   * at least this share of its features known, or it is gibberish, which the detail label would otherwise
+   * take for lack of anything else ("zorblax quinqua").
+   */
+  knownForDetail: 0.6,
 } as const;
 
 export type Candidate = { label: Label; p: number };
@@ -225,7 +231,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   }
   if (top.kind === 'oos') return understood({ kind: 'oos', p: first.p }, () => explain(reading));
   if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading));
-  if (top.kind === 'detail') return understood({ kind: 'detail' }, () => explain(reading));
+  if (top.kind === 'detail') {
+    if (model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) return understood({ kind: 'detail' }, () => explain(reading));
+    return understood({ kind: 'clarify', candidates: [] }, () => explain(reading));
+  }
   if (top.kind === 'act') {
     if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading));
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
@@ -253,7 +262,11 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
   // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
   const entryFirst = first.members[0]!.kind === 'faq';
-  const step = (entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step) ?? stepNamedInPiece(model, flow.flow, [...parts, ...clauseReadings]);
+  const pointed = entryFirst && entry && handler?.flow === flow.flow ? handler.step : flow.step;
+  // Where the whole message enters the flow at its general question ("what is the problem?"), a piece
+  // of it may name the case: "je n'arrive plus à me connecter, le code sms n'arrive jamais".
+  const general = pointed === undefined || pointed === model.handlerOf.get(model.entryOf.get(flow.flow) ?? '')?.step;
+  const step = (general && stepNamedInPiece(model, flow.flow, [...parts, ...clauseReadings])) || pointed;
   if (asking.fact >= 0.5 && entry) {
     return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking));
   }

@@ -32,6 +32,8 @@ export type SoftmaxModel = {
   readonly labelCount: number;
   /** Probability of each label, in label order, for a text's feature numbers. */
   predict(features: ArrayLike<number>): Float64Array;
+  /** The share of a text's features the model learned anything about: gibberish is mostly unknown. */
+  known(features: ArrayLike<number>): number;
   /** The features of a text (by name) that pushed most towards a label (largest weights first). */
   explain(features: readonly string[], label: number, top?: number): Contribution[];
   /** What the model is made of, as plain data (typed arrays), to hand it to another thread. */
@@ -177,6 +179,11 @@ export function softmaxFromState(state: SoftmaxState): SoftmaxModel {
       // Unknown features still count towards the length: a message mostly of unknown words is less sure.
       scores(ids, 1 / Math.sqrt(features.length || 1), w, bias, K, out);
       return softmaxInPlace(out);
+    },
+    known(features) {
+      let n = 0;
+      for (let i = 0; i < features.length; i++) if (rowOf(keys, rows, features[i]!) >= 0) n++;
+      return features.length ? n / features.length : 0;
     },
     explain(features, label, top = 6) {
       const v = 1 / Math.sqrt(features.length || 1);

@@ -139,9 +139,12 @@ describe('the try page', () => {
     const [, file, line] = /<code>(content\/kpt\/faq\/[\w-]+\.fr\.md):(\d+)<\/code>/.exec(faq)!;
     expect(Number(line)).toBe(lastItemLine(file!, 'alternates') + 1);
     expect(faq).toContain('<pre class="copy"><code>  - je ne reçois pas le code SMS</code></pre>');
-    const flow = rows.find((r) => r.includes('<code>flow:login-trouble</code>'))!;
+    // The flow's candidate may be one of its steps ("login-trouble/code-checks"): its own list of triggers.
+    const flow = rows.find((r) => /<code>flow:login-trouble(\/[\w-]+)?<\/code>/.test(r))!;
+    const key = /<code>flow:(login-trouble(?:\/[\w-]+)?)<\/code>/.exec(flow)![1]!;
     const triggers = readFileSync(join(ROOT, 'content/kpt/triggers/fr.yaml'), 'utf8').split('\n');
-    const after = Number(/après la ligne (\d+) \(liste login-trouble\)/.exec(flow)![1]);
+    const after = Number(new RegExp(`après la ligne (\\d+) \\(liste ${key}\\)`).exec(flow)![1]);
+    expect(triggers.slice(0, after).reverse().find((l) => !l.startsWith('  - '))).toBe(`${key}:`);
     expect(triggers[after - 1]).toMatch(/^ {2}- /);
     expect(triggers[after]).not.toMatch(/^ {2}- /);
   });
