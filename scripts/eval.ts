@@ -1,10 +1,12 @@
 /**
  * npm run eval
  *   The quality gate: runs the project's own case files (test/eval/*.jsonl and ../shared/eval/dev.jsonl
- *   when present) in search and chat modes; exit 1 when a file/mode scores under its floor in
+ *   when present) in search and chat modes, and the conversation files (test/eval/conversations/ and
+ *   ../shared/eval/conversations.jsonl); exit 1 when a file/mode scores under its floor in
  *   test/eval/floors.json. Add --verbose to list every failed case.
  * npm run eval -- [files.jsonl...] [--mode search|chat|both]
- *   Runs the given case files against the app in-process, prints the score per kind and the failures.
+ *   Runs the given case files against the app in-process, prints the score per kind and the failures;
+ *   a file of conversations (lines with "steps") is scored per conversation and situation.
  * npm run eval -- --explain [--wrong] files.jsonl...
  *   Shows per case how the message was understood: the top labels with their probabilities, the
  *   features that carried them and a confusion summary per kind (--wrong: only the cases it gets wrong).
@@ -12,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCases } from '../src/evaluation/cases.ts';
 import { formatConversationScore, isConversationLine, parseConversations, runConversations } from '../src/evaluation/conversations.ts';
-import { defaultCaseFiles, evalApp, formatGate, loadFloors, runGate } from '../src/evaluation/gate.ts';
+import { defaultCaseFiles, defaultConversationFiles, evalApp, formatGate, loadFloors, runGate } from '../src/evaluation/gate.ts';
 import { explainCases } from '../src/evaluation/explain.ts';
 import { runCases, type Mode } from '../src/evaluation/run.ts';
 import { formatProblem } from '../src/content/types.ts';
@@ -46,7 +48,7 @@ const fetcher = app.fetcher;
 
 if (files.length === 0) {
   const gateModes = modeArg === 'search' || modeArg === 'chat' ? [modeArg as Mode] : undefined;
-  const result = await runGate({ fetcher, files: defaultCaseFiles(), floors: loadFloors(), ...(gateModes ? { modes: gateModes } : {}) });
+  const result = await runGate({ fetcher, files: defaultCaseFiles(), conversations: gateModes ? [] : defaultConversationFiles(), floors: loadFloors(), ...(gateModes ? { modes: gateModes } : {}) });
   await app.close();
   for (const line of formatGate(result, { verbose: args.includes('--verbose') })) console.log(line);
   process.exit(result.ok ? 0 : 1);

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { compose } from '../compose.ts';
 import { parseConfig } from '../config.ts';
 import { parseCases, type EvalCase } from './cases.ts';
-import { runCase, type Fetcher, type Mode, type Outcome } from './run.ts';
+import { parseConversations, runConversation, type ConversationCase } from './conversations.ts';
+import { runCase, type Fetcher, type Mode } from './run.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FLOORS_FILE = 'test/eval/floors.json';
@@ -21,12 +22,19 @@ export const SHARED_DEV_SET = '../shared/eval/dev.jsonl';
 /** The shared case files beside the project, when there: clean questions and messages as visitors type them. */
 const SHARED_SETS = [SHARED_DEV_SET, SHARED_DEV_SET.replace('dev.jsonl', 'realistic.jsonl')];
 export const MODES: Mode[] = ['search', 'chat'];
+/** The project's own conversation sets; the shared one beside the project when there. */
+export const CONVERSATION_DIR = 'test/eval/conversations';
+const SHARED_CONVERSATIONS = SHARED_DEV_SET.replace('dev.jsonl', 'conversations.jsonl');
+/** A row of the gate: a file of single messages in one mode, or a file of whole conversations. */
+export type GateMode = Mode | 'conversation';
 
 const share = z.number().min(0).max(1);
 const modeFloors = z
   .object({
     search: share.optional(),
     chat: share.optional(),
+    /** Share of whole conversations right, for a file of conversations. */
+    conversation: share.optional(),
     /** Floors of single kinds of case in a mode ("escalate" in chat): a kind that matters may not sink behind a good total. */
     kinds: z.object({ search: z.record(z.string(), share).optional(), chat: z.record(z.string(), share).optional() }).strict().optional(),
   })
@@ -49,8 +57,8 @@ export function loadFloors(root = ROOT): Floors {
   return parsed.data;
 }
 
-export const floorFor = (floors: Floors, file: string, mode: Mode): number => floors.files[file]?.[mode] ?? floors.default[mode] ?? 0;
-export const kindFloorsFor = (floors: Floors, file: string, mode: Mode): Record<string, number> => floors.files[file]?.kinds?.[mode] ?? {};
+export const floorFor = (floors: Floors, file: string, mode: GateMode): number => floors.files[file]?.[mode] ?? floors.default[mode] ?? 0;
+export const kindFloorsFor = (floors: Floors, file: string, mode: GateMode): Record<string, number> => (mode === 'conversation' ? {} : (floors.files[file]?.kinds?.[mode] ?? {}));
 
 /** test/eval/*.jsonl and the shared dev set, as paths relative to the project (how floors.json names them). */
 export function defaultCaseFiles(root = ROOT): string[] {
@@ -61,11 +69,23 @@ export function defaultCaseFiles(root = ROOT): string[] {
   return [...own, ...SHARED_SETS.filter((f) => existsSync(join(root, f)))];
 }
 
+/** test/eval/conversations/*.jsonl and the shared conversations, as floors.json names them. */
+export function defaultConversationFiles(root = ROOT): string[] {
+  const dir = join(root, CONVERSATION_DIR);
+  const own = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => `${CONVERSATION_DIR}/${f}`)
+    : [];
+  return [...own, ...(existsSync(join(root, SHARED_CONVERSATIONS)) ? [SHARED_CONVERSATIONS] : [])];
+}
+
 export type Tally = { total: number; passed: number };
 
 export type GateRow = {
   file: string;
-  mode: Mode;
+  mode: GateMode;
   total: number;
   passed: number;
   score: number;
@@ -76,7 +96,8 @@ export type GateRow = {
   byKind: Record<string, Tally>;
   /** "acme/fr", "acme/?" (no language named): where answers got worse. */
   byTenantLang: Record<string, Tally>;
-  failures: Outcome[];
+  /** Each failed case, as the report prints it. */
+  failures: string[];
 };
 
 export type GateResult = { ok: boolean; rows: GateRow[]; errors: string[] };
@@ -85,7 +106,7 @@ export type GateResult = { ok: boolean; rows: GateRow[]; errors: string[] };
  * Scores each file in each mode; a file/mode under its floor (or a case file that does not parse)
  * fails the gate.
  */
-export async function runGate(opts: { fetcher: Fetcher; files: string[]; floors: Floors; root?: string; modes?: Mode[] }): Promise<GateResult> {
+export async function runGate(opts: { fetcher: Fetcher; files: string[]; conversations?: string[]; floors: Floors; root?: string; modes?: Mode[] }): Promise<GateResult> {
   const root = opts.root ?? ROOT;
   const rows: GateRow[] = [];
   const errors: string[] = [];
@@ -94,7 +115,30 @@ export async function runGate(opts: { fetcher: Fetcher; files: string[]; floors:
     errors.push(...bad);
     for (const mode of opts.modes ?? MODES) rows.push(await scoreFile(opts.fetcher, file, mode, cases, floorFor(opts.floors, file, mode), kindFloorsFor(opts.floors, file, mode)));
   }
+  for (const file of opts.conversations ?? []) {
+    const { cases, errors: bad } = parseConversations(readFileSync(join(root, file), 'utf8'), file);
+    errors.push(...bad);
+    rows.push(await scoreConversations(opts.fetcher, file, cases, floorFor(opts.floors, file, 'conversation')));
+  }
   return { ok: errors.length === 0 && rows.every((r) => r.ok), rows, errors };
+}
+
+/** A file of conversations: a conversation passes when every step holds; "kinds" are the situations. */
+async function scoreConversations(fetcher: Fetcher, file: string, cases: ConversationCase[], floor: number): Promise<GateRow> {
+  const row: GateRow = { file, mode: 'conversation', total: 0, passed: 0, score: 1, floor, kindFloors: {}, ok: true, byKind: {}, byTenantLang: {}, failures: [] };
+  for (const c of cases) {
+    const o = await runConversation(fetcher, c);
+    const tallies = [(row.byKind[`situation ${c.situation}`] ??= { total: 0, passed: 0 }), (row.byTenantLang[`${c.tenant}/${c.lang ?? '?'}`] ??= { total: 0, passed: 0 })];
+    row.total++;
+    for (const t of tallies) t.total++;
+    if (o.pass) {
+      row.passed++;
+      for (const t of tallies) t.passed++;
+    } else row.failures.push(`${c.name} [${c.tenant}/${c.lang ?? '?'}] ${o.why ?? ''}`.trimEnd());
+  }
+  row.score = row.total ? row.passed / row.total : 1;
+  row.ok = row.score >= floor;
+  return row;
 }
 
 async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: EvalCase[], floor: number, kindFloors: Record<string, number>): Promise<GateRow> {
@@ -111,7 +155,7 @@ async function scoreFile(fetcher: Fetcher, file: string, mode: Mode, cases: Eval
       row.passed++;
       kind.passed++;
       where.passed++;
-    } else row.failures.push(o);
+    } else row.failures.push(`[${c.tenant}/${c.lang ?? '?'}] ${c.kind} "${c.q}" → ${o.got ?? ''} ${o.why ?? ''}`.trimEnd());
   }
   row.score = row.total ? row.passed / row.total : 1;
   row.ok = row.score >= floor && kindsUnder(row).length === 0;
@@ -142,7 +186,7 @@ export function formatGate(result: GateResult, { verbose = false } = {}): string
       .join(', ');
     if (where) out.push(`       ${where}`);
     if (!r.ok || verbose) {
-      for (const f of r.failures) out.push(`       failed [${f.c.tenant}/${f.c.lang ?? '?'}] ${f.c.kind} "${f.c.q}" → ${f.got ?? ''} ${f.why ?? ''}`.trimEnd());
+      for (const f of r.failures) out.push(`       failed ${f}`);
     }
   }
   out.push(result.ok ? 'quality gate passed' : `quality gate FAILED: ${result.rows.filter((r) => !r.ok).length} file/mode under its floor${result.errors.length ? `, ${result.errors.length} bad case lines` : ''} (floors: ${FLOORS_FILE})`);

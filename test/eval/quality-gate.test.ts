@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCaseFiles, evalApp, floorFor, formatGate, loadFloors, ROOT, runGate, SHARED_DEV_SET, type Floors } from '../../src/evaluation/gate.ts';
+import { defaultCaseFiles, defaultConversationFiles, evalApp, floorFor, formatGate, loadFloors, ROOT, runGate, SHARED_DEV_SET, type Floors } from '../../src/evaluation/gate.ts';
 
 /**
  * The quality gate, in-process: the project's case files must score at least their floors in
@@ -16,12 +16,13 @@ beforeAll(() => {
 afterAll(() => app?.close());
 
 describe('quality gate (npm run eval)', () => {
-  it('keeps every case file at or above its floor, in search and chat modes', async () => {
-    const result = await runGate({ fetcher: app.fetcher, files: defaultCaseFiles(), floors: loadFloors() });
+  it('keeps every case file at or above its floor, in search and chat modes, and every conversation file', async () => {
+    const conversations = defaultConversationFiles();
+    const result = await runGate({ fetcher: app.fetcher, files: defaultCaseFiles(), conversations, floors: loadFloors() });
     expect(result.errors).toEqual([]);
     expect(result.ok, formatGate(result).join('\n')).toBe(true);
-    expect(result.rows.length).toBe(defaultCaseFiles().length * 2);
-  }, 120_000);
+    expect(result.rows.length).toBe(defaultCaseFiles().length * 2 + conversations.length);
+  }, 180_000);
 
   it('runs the own case files and the shared sets, each with a floor of its own', () => {
     const files = defaultCaseFiles();
@@ -32,6 +33,9 @@ describe('quality gate (npm run eval)', () => {
       expect(floorFor(floors, file, 'search')).toBeGreaterThan(0.5);
       expect(floorFor(floors, file, 'chat')).toBeGreaterThan(0.5);
     }
+    const conversations = defaultConversationFiles();
+    expect(conversations).toContain('test/eval/conversations/blind-a.jsonl');
+    for (const file of conversations) expect(floorFor(floors, file, 'conversation'), `${file} has no conversation floor`).toBeGreaterThan(0.5);
     // The shared sets come after the project's own files, the clean questions before the realistic ones.
     if (files.includes(SHARED_DEV_SET)) expect(files.slice(-2)).toEqual([SHARED_DEV_SET, SHARED_DEV_SET.replace('dev.jsonl', 'realistic.jsonl')]);
   });
@@ -51,6 +55,14 @@ describe('runGate', () => {
       ].join('\n'),
     );
     writeFileSync(join(root, 'test/eval/bad.jsonl'), '{"tenant":"kpt","q":"x","kind":"maybe"}\n');
+    mkdirSync(join(root, 'test/eval/conversations'), { recursive: true });
+    writeFileSync(
+      join(root, 'test/eval/conversations/small.jsonl'),
+      [
+        '{"name":"card","tenant":"kpt","lang":"fr","situation":8,"steps":[{"send":"à quoi sert la carte de code ?","kind":"answer","expect":["100"]},{"send":"merci","kind":"smalltalk"}]}',
+        '{"name":"never","tenant":"kpt","lang":"fr","situation":1,"steps":[{"send":"à quoi sert la carte de code ?","kind":"answer"},{"pick":"a button nobody offers"}]}',
+      ].join('\n'),
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -88,6 +100,16 @@ describe('runGate', () => {
     expect(result.rows[0]).toMatchObject({ floor: 0.9, ok: false });
   });
 
+  it('scores files of conversations as a whole: one that breaks at any step fails, with the step named', async () => {
+    const file = 'test/eval/conversations/small.jsonl';
+    const at = (conversation: number): Floors => ({ default: { search: 0.9, chat: 0.9 }, files: { [file]: { conversation } } });
+    const passing = await runGate({ fetcher: app.fetcher, files: [], conversations: [file], floors: at(0.5), root });
+    expect(passing.rows.map((r) => [r.mode, r.passed, r.total, r.ok])).toEqual([['conversation', 1, 2, true]]);
+    const failing = await runGate({ fetcher: app.fetcher, files: [], conversations: [file], floors: at(0.6), root });
+    expect(failing.ok).toBe(false);
+    expect(formatGate(failing).some((l) => l.includes('failed never [kpt/fr] step 2: no button matches /a button nobody offers/'))).toBe(true);
+  });
+
   it('fails on a case line that does not parse', async () => {
     const result = await runGate({ fetcher: app.fetcher, files: ['test/eval/bad.jsonl'], floors: floors(0, 0), root });
     expect(result.ok).toBe(false);
@@ -101,5 +123,13 @@ describe('npm run eval -- <files>', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('test/eval/chat.jsonl — search mode');
     expect(run.stdout).toMatch(/score \d\.\d{3} \(\d+\/\d+\)/);
+  });
+
+  it('scores a file of conversations per situation', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/eval.ts'), 'test/eval/conversations/blind-a.jsonl'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('test/eval/conversations/blind-a.jsonl — conversations');
+    expect(run.stdout).toMatch(/ 1 follow-up on the topic +\d+\/\d+/);
+    expect(run.stdout).toMatch(/score \d\.\d{3} \(\d+\/\d+ conversations\)/);
   });
 });
