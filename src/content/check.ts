@@ -20,6 +20,7 @@ import {
   localeTexts,
   type Text,
 } from './house-style.ts';
+import { thinLabels, type Thin } from './breadth.ts';
 import { loadContent } from './load.ts';
 import { loadLocales } from './locales.ts';
 import { LANGS, type Content, type ContentProblem, type FaqEntry, type Lang } from './types.ts';
@@ -29,6 +30,8 @@ export type CheckResult = {
   errors: ContentProblem[];
   /** Problems worth a look that do not stop it. */
   warnings: ContentProblem[];
+  /** Labels whose phrasings are thin (advice for editors: where to add). */
+  thin?: Thin[];
 };
 
 /** What the checks need to know of a flow: its id, its parameters and (for the text check) its steps. */
@@ -63,7 +66,7 @@ function runChecks(dirs: CheckDirs, flows: ReadonlyMap<string, CheckedFlow>): Ch
     errors.push(...style.errors);
     warnings.push(...style.warnings);
   }
-  return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
+  return { errors: sortProblems(errors), warnings: sortProblems(warnings), thin: content.ok ? thinLabels(content.content) : [] };
 }
 
 /** The lines `content:check` prints, errors first, and the exit code it ends with. */

@@ -325,3 +325,17 @@ describe('npm run content:check: when support answers (support.responseTime)', (
 });
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('npm run content:check names thin phrasings', () => {
+  it('lists the labels with too few phrasings in a language, and entries none of whose phrasings asks about a detail', () => {
+    const dir = copyFixture('content-good', {}, 'content-check-thin');
+    const result = checkContent({ contentDir: dir, localesDir: GOOD_LOCALES }, FIXTURE_FLOWS);
+    const thin = result.thin ?? [];
+    // Each fixture entry has a question and a few alternates: under the breadth wanted, in every language.
+    expect(thin.some((t) => t.tenant === 'acme' && t.lang === 'fr' && t.label.startsWith('faq:') && t.count < t.want)).toBe(true);
+    expect(thin.some((t) => t.tenant === 'acme' && t.label === 'flow:login-trouble')).toBe(true);
+    const run = runCli({ CONTENT_DIR: dir, LOCALES_DIR: GOOD_LOCALES });
+    expect(run.lines).toContain('thin phrasings (add some where you can):');
+    expect(run.lines.some((l) => /^ {2}acme\/fr faq:[\w-]+: \d+ phrasings? \(8 or more wanted\)/.test(l))).toBe(true);
+  });
+});
