@@ -238,18 +238,19 @@ async function main() {
   if (want('tenants')) {
     log('Tenants: the shipped ones and 30 copies of kpt, live reload of one edit');
     const r: TenantsResult = await measureTenants(ROOT, 30, 'kpt', profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : []);
-    log(`  ${r.tenants} tenants: ready in ${f(r.startupMs / 1000)} s; event loop max ${f(r.idleLagMaxMs)} ms at rest, ${f(r.reloadLagMaxMs)} ms during the reload (client saw ${f(r.clientStallMs)} ms); edit served in ${f(r.servedMs / 1000, 2)} s`);
+    log(`  ${r.tenants} tenants: ready in ${f(r.startupMs / 1000)} s (after a restart ${f(r.restartMs / 1000)} s); event loop max ${f(r.idleLagMaxMs)} ms at rest, ${f(r.reloadLagMaxMs)} ms during the reload (client saw ${f(r.clientStallMs)} ms); edit served in ${f(r.servedMs / 1000, 2)} s`);
     out.push(
       '## Many tenants',
       '',
-      `The shipped tenants and 30 copies of kpt (${r.tenants} in all), production server with WATCH_CONTENT=true. Start-up: from spawning the process to /readyz answering 200. Stall: the longest event-loop delay in the server (perf_hooks.monitorEventLoopDelay through prom-client, \`nodejs_eventloop_lag_max_seconds\`, reset by a scrape just before the edit) from one edit of one French FAQ file to one second after the edit was served; a client probing /healthz every 20 ms meanwhile. Served: from writing the file to /api/search finding the new word.`,
+      `The shipped tenants and 30 copies of kpt (${r.tenants} in all), production server with WATCH_CONTENT=true. Start-up: from spawning the process to /readyz answering 200, on a fresh data folder; restart: the same after stopping it, the content unchanged (the workers read back what they learned from \`DATA_DIR/library-cache\`). Stall: the longest event-loop delay in the server (perf_hooks.monitorEventLoopDelay through prom-client, \`nodejs_eventloop_lag_max_seconds\`, reset by a scrape just before the edit) from one edit of one French FAQ file to one second after the edit was served; a client probing /healthz every 20 ms meanwhile. Served: from writing the file to /api/search finding the new word.`,
       '',
-      '| tenants | start-up to ready s | event-loop max at rest ms | event-loop max during reload ms | longest /healthz answer during reload ms | edit served s |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: |',
-      `| ${r.tenants} | ${f(r.startupMs / 1000)} | ${f(r.idleLagMaxMs)} | ${f(r.reloadLagMaxMs)} | ${f(r.clientStallMs)} | ${f(r.servedMs / 1000, 2)} |`,
+      '| tenants | start-up to ready s | restart to ready s | event-loop max at rest ms | event-loop max during reload ms | longest /healthz answer during reload ms | edit served s |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${r.tenants} | ${f(r.startupMs / 1000)} | ${f(r.restartMs / 1000)} | ${f(r.idleLagMaxMs)} | ${f(r.reloadLagMaxMs)} | ${f(r.clientStallMs)} | ${f(r.servedMs / 1000, 2)} |`,
       '',
     );
     summary.push(`| ${r.tenants} tenants: start-up to ready ≤ ${TENANT_TARGETS.startupMs / 1000} s | ${f(r.startupMs / 1000)} s | ${r.startupMs <= TENANT_TARGETS.startupMs ? 'met' : 'missed'} |`);
+    summary.push(`| ${r.tenants} tenants: restart to ready ≤ ${TENANT_TARGETS.restartMs / 1000} s | ${f(r.restartMs / 1000)} s | ${r.restartMs <= TENANT_TARGETS.restartMs ? 'met' : 'missed'} |`);
     summary.push(`| ${r.tenants} tenants: longest event-loop stall during a reload ≤ ${TENANT_TARGETS.stallMs} ms | ${f(r.reloadLagMaxMs)} ms | ${r.reloadLagMaxMs <= TENANT_TARGETS.stallMs ? 'met' : 'missed'} |`);
     summary.push(`| ${r.tenants} tenants: an edit served within ${TENANT_TARGETS.servedMs / 1000} s | ${f(r.servedMs / 1000, 2)} s | ${r.servedMs <= TENANT_TARGETS.servedMs ? 'met' : 'missed'} |`);
   }

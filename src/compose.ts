@@ -1,4 +1,5 @@
 /** Wires the real dependencies together from a Config: used by the server, the eval and the bench. */
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createDemoBackend } from './actions/demo.ts';
 import { createHttpBackend } from './actions/http.ts';
@@ -82,7 +83,8 @@ export async function composeServer(config: Config, overrides: Overrides = {}): 
   const opened = openStoreFor(config, logger);
   if (!opened.ok) return { ok: false, errors: [opened.problem], what: 'database' };
   const started = performance.now();
-  const builder = createLibraryBuilder(config, { now: overrides.clock, workers: overrides.workers });
+  // What the workers learned is kept under DATA_DIR: a restart with the same content reads it back.
+  const builder = createLibraryBuilder(config, { now: overrides.clock, workers: overrides.workers, cacheDir: join(config.dataDir, 'library-cache') });
   builder.start();
   // While the workers load their code: the patterns that redact logged questions are compiled now, not
   // in a visitor's request.

@@ -29,6 +29,8 @@ export type BuilderOptions = {
   workers?: number;
   now?: () => Date;
   flows?: Iterable<OfferedFlow>;
+  /** Where the workers keep what they built, to read it back after a restart (see part-cache.ts). */
+  cacheDir?: string;
 };
 
 /** What a build gives: the library, or the problems that kept it from being built. */
@@ -101,7 +103,7 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
     /** Workers asked to read the folder; the first one's plan carries the shared data. */
     let asked = 0;
     const load = (w: Worker) => {
-      const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: asked++ === 0 };
+      const req: WorkerRequest = { type: 'load', job, contentDir: dirs.contentDir, full: asked++ === 0, cacheDir: options.cacheDir };
       w.postMessage(req);
     };
     // Each tenant's parts are loaded in a turn of their own, in the order they arrive.

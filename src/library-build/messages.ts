@@ -16,6 +16,8 @@ export type WorkerRequest =
       contentDir: string;
       /** Whether this worker's plan carries the shared files and the vocabulary (one worker's is enough). */
       full: boolean;
+      /** Where built parts are kept across restarts (see part-cache.ts); none: every part is built. */
+      cacheDir?: string | undefined;
     }
   /** Build one part of the content the worker loaded for `job`: a tenant's indexes and model, or the models of how a message asks. */
   | { type: 'part'; job: number; part: PartId };

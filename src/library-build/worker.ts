@@ -15,7 +15,8 @@ import { buildTenantIndex, type SavedIndex } from '../search/tenant-index.ts';
 import { tenantModelData, transferables } from '../understanding/handover.ts';
 import { buildActOrFact, buildAdvice, buildTenantModel } from '../understanding/model.ts';
 import { askingKey, tenantKeys } from './keys.ts';
-import type { PartId, WorkerMessage, WorkerRequest } from './messages.ts';
+import type { AskingBuilt, PartId, TenantBuilt, WorkerMessage, WorkerRequest } from './messages.ts';
+import { codeVersionOf, createPartCache, type PartCache } from './part-cache.ts';
 import { yieldToServing } from './priority.ts';
 
 const port = parentPort;
@@ -29,7 +30,10 @@ const cache = createParseCache();
 const flowParams = paramSchemas(FLOWS.values());
 
 /** The content read for the current job, kept while its parts are built. */
-let current: { job: number; content: Content; keys: Map<string, string>; asking: string; vocabulary: Record<Lang, Set<string>> } | undefined;
+let current: { job: number; content: Content; keys: Map<string, string>; asking: string; vocabulary: Record<Lang, Set<string>>; cache: PartCache | undefined } | undefined;
+
+/** This worker's code version: what it learns is kept only as long as the code that learned it. */
+const codeVersion = codeVersionOf(import.meta.url);
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -41,7 +45,7 @@ function load(req: Extract<WorkerRequest, { type: 'load' }>): void {
   const { content, fingerprints } = loaded;
   const keys = tenantKeys(fingerprints);
   const vocabulary = vocabularyFrom(content, keys);
-  current = { job, content, keys, asking: askingKey(content, fingerprints), vocabulary };
+  current = { job, content, keys, asking: askingKey(content, fingerprints), vocabulary, cache: createPartCache(req.cacheDir, codeVersion) };
   post({
     type: 'plan',
     job,
@@ -85,35 +89,43 @@ function vocabularyFrom(content: Content, keys: Map<string, string>): Record<Lan
 
 function build(job: number, part: PartId): void {
   if (current?.job !== job) throw new Error(`part of job ${job} asked, but job ${current?.job ?? 'none'} is loaded`);
-  const { content, keys, vocabulary } = current;
+  const { content, keys, vocabulary, cache } = current;
   if (part.kind === 'asking') {
+    const name = `asking_${current.asking}`;
+    const kept = cache?.read<AskingBuilt>(name);
+    if (kept) return post({ ...kept, job });
     const actOrFact = buildActOrFact(content).state();
     const advice = buildAdvice(content).state();
-    return post({ type: 'asking', job, key: current.asking, actOrFact, advice }, [...transferables(actOrFact), ...transferables(advice)]);
+    const built: AskingBuilt = { type: 'asking', job, key: current.asking, actOrFact, advice };
+    // Kept before it is posted: posting moves the weights away.
+    cache?.write(name, 'asking', built);
+    return post(built, [...transferables(actOrFact), ...transferables(advice)]);
   }
   const { id } = part;
   const tc = content.tenants.get(id);
   if (!tc) throw new Error(`tenant ${id} is not in the content of job ${job}`);
+  const name = `tenant-${id}_${keys.get(id)!}`;
+  const kept = cache?.read<TenantBuilt>(name);
+  if (kept) return post({ ...kept, job });
   const indexes = buildTenantIndex(tc, content.synonyms);
   // A search service over this tenant alone (with every tenant's words for language detection).
   const search = createSearchService(content, { indexes: new Map([[id, indexes]]), vocabulary, only: new Set([id]) });
   const model = tenantModelData(buildTenantModel(content, search, FLOWS, id));
-  post(
-    {
-      type: 'tenant',
-      job,
-      id,
-      key: keys.get(id)!,
-      content: {
-        tenant: JSON.stringify(tc.tenant),
-        triggers: JSON.stringify(tc.triggers),
-        entries: Object.fromEntries(LANGS.map((l) => [l, JSON.stringify(tc.entries[l])])) as Record<Lang, string>,
-      },
-      indexes: Object.fromEntries(LANGS.map((l) => [l, indexes[l].saved()])) as Record<Lang, SavedIndex>,
-      model,
+  const built: TenantBuilt = {
+    type: 'tenant',
+    job,
+    id,
+    key: keys.get(id)!,
+    content: {
+      tenant: JSON.stringify(tc.tenant),
+      triggers: JSON.stringify(tc.triggers),
+      entries: Object.fromEntries(LANGS.map((l) => [l, JSON.stringify(tc.entries[l])])) as Record<Lang, string>,
     },
-    transferables(model.classifier),
-  );
+    indexes: Object.fromEntries(LANGS.map((l) => [l, indexes[l].saved()])) as Record<Lang, SavedIndex>,
+    model,
+  };
+  cache?.write(name, `tenant-${id}`, built);
+  post(built, transferables(model.classifier));
 }
 
 port.on('message', (req: WorkerRequest) => {

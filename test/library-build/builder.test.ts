@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import { createParseCache } from '../../src/content/parse-cache.ts';
@@ -170,5 +171,40 @@ describe('loadContent with a parse cache', () => {
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what the workers built, kept under DATA_DIR', { timeout: 180_000 }, () => {
+  it('is read back by the next builder instead of being learned again, and a broken file is built anew', async () => {
+    const cacheDir = join(dir, 'library-cache');
+    const once = createLibraryBuilder(dirs, { workers: 1, cacheDir });
+    try {
+      built(await once.build());
+    } finally {
+      once.close();
+    }
+    const files = readdirSync(cacheDir).filter((f) => f.endsWith('.part'));
+    expect(files.some((f) => f.startsWith('tenant-kpt_'))).toBe(true);
+    expect(files.some((f) => f.startsWith('asking_'))).toBe(true);
+
+    // The kept part is what the next builder serves: a question marked in the kept file shows up.
+    const kpt = join(cacheDir, files.find((f) => f.startsWith('tenant-kpt_'))!);
+    const part = deserialize(readFileSync(kpt)) as { content: { entries: Record<string, string> } };
+    part.content.entries.fr = part.content.entries.fr!.replace(/Qu'est-ce qu'une carte de code.\?/u, 'Marked in the kept part');
+    writeFileSync(kpt, serialize(part));
+    // A part that cannot be read is built again.
+    const atupri = join(cacheDir, files.find((f) => f.startsWith('tenant-atupri_'))!);
+    writeFileSync(atupri, 'not a kept part');
+
+    const again = createLibraryBuilder(dirs, { workers: 1, cacheDir });
+    try {
+      const lib = built(await again.build()).library;
+      expect(lib.content.tenants.get('kpt')!.entries.fr.find((e) => e.id === 'login-code-card')!.question).toBe('Marked in the kept part');
+      expect(lib.content.tenants.get('atupri')!.entries.fr.length).toBeGreaterThan(0);
+    } finally {
+      again.close();
+    }
+    // The broken one was written again, whole.
+    expect(() => deserialize(readFileSync(atupri))).not.toThrow();
   });
 });
