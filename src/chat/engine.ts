@@ -23,7 +23,7 @@ export async function handleTurn(deps: ChatDeps, req: TurnRequest, input: TurnIn
   // "Resume" was offered by the last reply: thanks or feedback on the detour's answer keep offering it.
   const resumeWasOffered = Object.hasOwn(tr.offered, 'resume');
   const event = eventOf(turn, input);
-  const move = nextMove(tr, event, () => deps.understand('message' in input ? input.message : '', { lang: req.lang, topic: tr.topic }));
+  const move = nextMove(tr, event, () => deps.understand('message' in input ? input.message : '', { lang: req.lang, topic: tr.topic, earlier: tr.earlier ?? null }));
   turn.note.move = move.case;
   turn.note.question = 'message' in input && !ANSWERS.has(move.case);
   turn.offerResume = resumeWasOffered && (move.case === 'closing' || (move.case === 'press' && move.action.do === 'feedback'));

@@ -7,7 +7,7 @@ import { contactDetails, contactText } from './escalation.ts';
 import { offers, type FlowContext, type StepChoice, type StepDef } from './flow-types.ts';
 import { escalate, formChoice } from './render.ts';
 import type { ChoiceAction } from './reply.ts';
-import type { FlowState } from './tracker.ts';
+import { moveTopic, type FlowState } from './tracker.ts';
 import type { OfferedChoice, Turn, TurnResult } from './turn.ts';
 import { readSlot, typedButton, type OfferedButton } from './typed.ts';
 
@@ -115,7 +115,7 @@ export async function show(turn: Turn, fs: FlowState, stepId: string, o: ShowOpt
   const stepEntry = Object.entries(def.entryPoints ?? {}).find(([, s]) => s === current)?.[0];
   const main = deps.entryOf(fs.id);
   const entry = stepEntry ?? (main && (def.entryPoints?.[main] ?? current) === current ? main : null);
-  tracker.topic = { entry, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null };
+  moveTopic(tracker, { entry, flow: fs.id, category: tracker.topic?.flow === fs.id ? tracker.topic.category : null });
   const nav: OfferedChoice[] = step.end
     ? []
     : [

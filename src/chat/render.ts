@@ -7,6 +7,7 @@ import type { FaqEntry } from '../content/types.ts';
 import type { Label } from '../understanding/model.ts';
 import { contactDetails, contactText } from './escalation.ts';
 import type { ChoiceAction } from './reply.ts';
+import { moveTopic } from './tracker.ts';
 import type { OfferedChoice, Turn, TurnResult } from './turn.ts';
 
 const faqUrl = (turn: Turn, e: FaqEntry) => `/${turn.tenant.id}/${e.lang}/faq/${e.id}`;
@@ -36,7 +37,7 @@ export function categoryOf(turn: Turn, l: Label | undefined): string | null {
 export function answer(turn: Turn, e: FaqEntry, others: FaqEntry[] = [], offer?: { flow: string; step?: string }): TurnResult {
   const tr = turn.tracker;
   tr.unhelpful = 0;
-  tr.topic = { entry: e.id, flow: offer?.flow ?? turn.deps.handlerOf(e.id)?.flow ?? null, category: e.category, others: others.map((o) => o.id) };
+  moveTopic(tr, { entry: e.id, flow: offer?.flow ?? turn.deps.handlerOf(e.id)?.flow ?? null, category: e.category, others: others.map((o) => o.id) });
   return turn.finish(
     {
       kind: 'answer',

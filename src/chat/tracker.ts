@@ -39,6 +39,8 @@ export type Tracker = {
   runs: number;
   /** What the last answer or flow was about: a short follow-up is read against it. */
   topic: Topic | null;
+  /** The topic before that one: "back to the switch, from when?" after a question in between reads against it. */
+  earlier?: Topic | null;
   /** The language of the page the conversation was last held on: a change of page language is followed. */
   pageLang?: Lang | null;
   /** The last question typed, what it was answered with and how sure: to learn from the visitor's next press. */
@@ -52,6 +54,13 @@ export type Tracker = {
   /** The last reply, so a page reload shows its choices again. */
   lastReply?: Reply;
 };
+
+/** The conversation is now on `next`; the topic it was on is kept as the earlier one when it changes. */
+export function moveTopic(t: Tracker, next: Topic): void {
+  const same = t.topic && t.topic.entry === next.entry && t.topic.flow === next.flow;
+  if (t.topic && !same) t.earlier = t.topic;
+  t.topic = next;
+}
 
 export const emptyTracker = (): Tracker => ({ v: TRACKER_VERSION, flow: null, paused: null, offered: {}, unhelpful: 0, runs: 0, topic: null });
 

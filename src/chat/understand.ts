@@ -4,13 +4,13 @@
  * leans on what came before. `fromModels` is the real one, over the learned models; policy tests pass
  * their own.
  */
-import type { Intents, Lang, TenantContent } from '../content/types.ts';
+import type { ActName, Intents, Lang, TenantContent } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { contentWords, decide, DECISION, type Decision } from '../understanding/decide.ts';
 import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
 import type { Topic } from './tracker.ts';
 
-export type TurnContext = { lang: Lang; topic: Topic | null };
+export type TurnContext = { lang: Lang; topic: Topic | null; /** The topic before the last one. */ earlier?: Topic | null };
 
 export type Understood = {
   /** The message alone, as the first message of a conversation would be read. */
@@ -29,6 +29,8 @@ export type Understood = {
   correction: boolean;
   /** The visitor says the message is about something else ("autre question", "kurz was anderes"): no follow-up. */
   newTopic: boolean;
+  /** What clauses of the message said of the conversation beside what it asks ("ok, zurück zum Thema: …"). */
+  says: ActName[];
   /** The message alone with the topic left out: what a correction meant instead. */
   besides(): Decision;
 };
@@ -47,9 +49,13 @@ export function says(ws: readonly string[], phrases: readonly string[], { oneWor
 }
 
 export function fromModels(understanding: Understanding, model: TenantModel, tc: TenantContent, intents: Intents): Understand {
-  return (message, { lang, topic }) => {
+  return (message, context) => {
+    const { lang } = context;
     const ws = words(fold(message));
-    const alone = decide(understanding, model, lang, message).decision;
+    const read = decide(understanding, model, lang, message);
+    const alone = read.decision;
+    // "Zurück zum Wechsel, ab wann geht das?" after a question in between: the topic before it.
+    const topic = read.said.includes('resume') && context.earlier ? context.earlier : context.topic;
     const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
     const newTopic = says(ws, intents[lang].newTopic, { oneWordAnywhere: true });
     let inTopic: Decision | undefined;
@@ -81,6 +87,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       opensAsFollowUp: says(ws, intents[lang].followUp),
       correction: says(ws, intents[lang].correction),
       newTopic,
+      says: read.said,
       besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
     };
   };

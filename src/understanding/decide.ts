@@ -75,13 +75,19 @@ export type Explanation = {
   asking?: { act: number; fact: number; advice: number };
 };
 
-export type Understood = { decision: Decision; explanation: Explanation };
+export type Understood = {
+  decision: Decision;
+  explanation: Explanation;
+  /** What clauses of the message said of the conversation beside what it asks ("zurück zum Thema, ab wann?" says resume). */
+  said: ActName[];
+};
 
 /** A decision whose explanation is worked out when first read: only editors' tools read it, and it costs as much as the decision. */
-function understood(decision: Decision, explain: () => Explanation): Understood {
+function understood(decision: Decision, explain: () => Explanation, said: ActName[] = []): Understood {
   let explanation: Explanation | undefined;
   return {
     decision,
+    said,
     get explanation() {
       return (explanation ??= explain());
     },
@@ -144,32 +150,36 @@ export type DecideOptions = {
   prior?: (l: Label) => number;
 };
 
-/** A piece this surely about the conversation itself is left out of what the message asks. */
-const ABOUT_CONVERSATION = 0.7;
+/**
+ * A piece this surely about the conversation itself is left out of what the message asks; a piece of
+ * a few words ("gut danke", "ok merci") needs only to be most likely so.
+ */
+const ABOUT_CONVERSATION = { sure: 0.7, fewWords: 3, fewWordsSure: 0.3 };
 
 /**
- * The message without its sentences and clauses that speak of the conversation itself ("Pardon, je
- * préfère continuer en français.", "ok, on continue:", "Merci !"): what is left is what it asks. As it
- * was when nothing else is left.
+ * The message without its clauses that speak of the conversation itself ("Pardon, je préfère continuer
+ * en français.", "ok, zurück zum Thema:", "Merci !"): what is left is what it asks, and what those
+ * clauses said. The message as it was when nothing else is left.
  */
-function whatIsAsked(model: TenantModel, lang: Lang, message: string, about: readonly string[]): string {
-  const conversational = (text: string, smalltalk: boolean) => {
+function whatIsAsked(model: TenantModel, lang: Lang, message: string, about: readonly string[]): { asked: string; said: ActName[] } {
+  const said: ActName[] = [];
+  const conversational = (text: string) => {
     const probs = model.classifier.predict(model.features(text, lang));
     let best = 0;
     for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
     const l = model.labels[best]!;
-    return probs[best]! >= ABOUT_CONVERSATION && (l.kind === 'act' || (smalltalk && l.kind === 'smalltalk' && l.intent !== 'goodbye'));
+    const bar = words(fold(text)).length <= ABOUT_CONVERSATION.fewWords ? ABOUT_CONVERSATION.fewWordsSure : ABOUT_CONVERSATION.sure;
+    if (probs[best]! < bar) return false;
+    if (l.kind === 'act') said.push(l.act);
+    return l.kind === 'act' || (l.kind === 'smalltalk' && l.intent !== 'goodbye');
   };
-  const keep = (parts: string[], smalltalk: boolean) => {
-    const kept = parts.filter((p) => !conversational(p, smalltalk));
-    return kept.length && kept.length < parts.length ? kept.join(' ') : undefined;
-  };
-  const bySentence = keep(pieces(message, SENTENCE_END), true) ?? message;
-  return keep(pieces(bySentence, CLAUSE_END, about), false) ?? bySentence;
+  const parts = pieces(message, CLAUSE_END, about);
+  const kept = parts.filter((p) => !conversational(p));
+  return { asked: kept.length && kept.length < parts.length ? kept.join(' ') : message, said: kept.length ? said : [] };
 }
 
 export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: string, options: DecideOptions = {}): Understood {
-  const message = whatIsAsked(model, lang, withoutNames(typed, model.insurerNames), u.about[lang]);
+  const { asked: message, said } = whatIsAsked(model, lang, withoutNames(typed, model.insurerNames), u.about[lang]);
   const leftOut = options.exclude && (options.exclude.entry || options.exclude.flow) ? excludedLabels(model, options.exclude) : undefined;
   const weights = options.prior ? Float64Array.from(model.labels, options.prior) : undefined;
   const detail = model.labels.findIndex((l) => l.kind === 'detail');
@@ -207,7 +217,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     const bar = r === whole ? DECISION.contact : DECISION.contactInPiece;
     if (contact.i >= 0 && contact.i === best.i && contact.p >= bar) {
       const topic = at(whole, inScope);
-      return understood({ kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, () => explain(r));
+      return understood({ kind: 'contact', ...(topic.p >= DECISION.confident / 2 ? { topic: labels[topic.i]! } : {}) }, () => explain(r), said);
     }
   }
 
@@ -216,39 +226,39 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
   const subjects = poolBySubject(model, reading.probs);
   const [first, second] = subjects;
-  if (!first) return understood({ kind: 'clarify', candidates: [] }, () => explain(reading));
+  if (!first) return understood({ kind: 'clarify', candidates: [] }, () => explain(reading), said);
 
   const top = first.members[0]!;
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
   // model took the wording for one of our subjects or for the advice it refuses.
-  const said = wordFeatureIds(message);
-  const way = u.actOrFact.predict(said);
-  const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(said)[ADVICE]! };
+  const wording = wordFeatureIds(message);
+  const way = u.actOrFact.predict(wording);
+  const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(wording)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
   if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
     const entry = subjectEntry(model, subject);
-    return understood({ kind: 'advice', ...(entry ? { entry } : {}) }, () => explain(reading, asking));
+    return understood({ kind: 'advice', ...(entry ? { entry } : {}) }, () => explain(reading, asking), said);
   }
-  if (top.kind === 'oos') return understood({ kind: 'oos', p: first.p }, () => explain(reading));
-  if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading));
+  if (top.kind === 'oos') return understood({ kind: 'oos', p: first.p }, () => explain(reading), said);
+  if (top.kind === 'contact') return understood({ kind: 'contact' }, () => explain(reading), said);
   if (top.kind === 'detail') {
-    if (model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) return understood({ kind: 'detail' }, () => explain(reading));
-    return understood({ kind: 'clarify', candidates: [] }, () => explain(reading));
+    if (model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) return understood({ kind: 'detail' }, () => explain(reading), said);
+    return understood({ kind: 'clarify', candidates: [] }, () => explain(reading), said);
   }
   if (top.kind === 'act') {
-    if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading));
-    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
+    if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading), said);
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
   }
   if (top.kind === 'smalltalk') {
     // A thanks or goodbye may take a few words more ("alles klar, merci vielmal, das wär's") when none
     // of them is about one of our subjects.
     const n = words(fold(message)).length;
     const closing = top.intent !== 'greeting' && n <= DECISION.actWords && at(reading, inScope).p < DECISION.candidate * 2;
-    if (n <= DECISION.smalltalkWords || closing) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading));
-    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
+    if (n <= DECISION.smalltalkWords || closing) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading), said);
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
-    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading));
+    return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
   }
 
   // One subject: tell or do.
@@ -257,7 +267,7 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   const handler = entry ? model.handlerOf.get(entry) : undefined;
   const flow = flows[0] ? { flow: flows[0].flow, ...(flows[0].step ? { step: flows[0].step } : {}) } : handler;
   if (!flow) {
-    return understood({ kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, () => explain(reading));
+    return understood({ kind: 'answer', entry: entry!, others: entriesAmong(subjects.slice(1), first.p), p: first.p }, () => explain(reading), said);
   }
   // An entry more likely than the flow's own phrasings names the step ("SMS code not received"); a
   // general wish ("je n'arrive pas à me connecter") starts where the flow starts.
@@ -268,9 +278,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   const general = pointed === undefined || pointed === model.handlerOf.get(model.entryOf.get(flow.flow) ?? '')?.step;
   const step = (general && stepNamedInPiece(model, flow.flow, [...parts, ...clauseReadings])) || pointed;
   if (asking.fact >= 0.5 && entry) {
-    return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking));
+    return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking), said);
   }
-  return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking));
+  return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking), said);
 }
 
 /**

@@ -13,7 +13,7 @@ const flow = (id: string, step?: string, entry?: string): Decision => ({ kind: '
 const oos = (p = 0.9): Decision => ({ kind: 'oos', p });
 
 function understood(alone: Decision, more: Partial<Understood> = {}): Understood {
-  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
+  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, says: [], besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
 }
 
 const say = (text: string, more: Partial<Extract<Event, { type: 'message' }>> = {}): Event => ({ type: 'message', text, words: text.split(' ').length, ...more });
