@@ -143,13 +143,7 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     }
     for (const act of ACT_NAMES) for (const p of intents[act]) learn(p, lang, labelOf({ kind: 'act', act }), true);
     const oos = labelOf({ kind: 'oos' });
-    const opening = intents.followUp;
-    for (const p of content.understanding[lang].outOfScope) {
-      learn(p, lang, oos, true);
-      // Opened like a follow-up ("und das Wetter morgen?"), it is still out of scope: the opening
-      // words must not make a question about nothing of ours read as one about the last topic.
-      if (false && opening.length) learn(`${opening[(featureHash(p) >>> 0) % opening.length]} ${p.charAt(0).toLowerCase()}${p.slice(1)}`, lang, oos, false);
-    }
+    for (const p of content.understanding[lang].outOfScope) learn(p, lang, oos, true);
     // The generic questions for a fact are learned with every subject; alone, they ask about none.
     for (const p of [...content.understanding[lang].fact, ...content.understanding[lang].detail]) learn(p, lang, labelOf({ kind: 'detail' }), true);
   }
