@@ -72,7 +72,8 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       const joined = () =>
         lead && !(alone.kind === 'oos' && alone.p >= CLEARLY_ELSEWHERE) ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
       // A question for a detail names nothing of its own: the topic's question first.
-      for (const read of alone.kind === 'detail' ? [joined, own] : [own, joined]) {
+      const namesNothing = alone.kind === 'detail' || contentWords(model, message).every((w) => understanding.generic[lang].has(w));
+      for (const read of namesNothing ? [joined, own] : [own, joined]) {
         const d = read();
         if (d && isNear(d, near)) {
           inTopic = d;

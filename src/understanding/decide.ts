@@ -51,6 +51,12 @@ export const DECISION = {
    * take for lack of anything else ("zorblax quinqua").
    */
   knownForDetail: 0.6,
+  /**
+   * A subject less likely than this, for a message whose content words are mostly not words of any of
+   * our subjects (two at least), was found in n-grams only ("gagner les élections" → "combien je gagne"):
+   * out of scope.
+   */
+  strangeUnder: 0.5,
 } as const;
 
 export type Candidate = { label: Label; p: number };
@@ -256,6 +262,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     const closing = top.intent !== 'greeting' && n <= DECISION.actWords && at(reading, inScope).p < DECISION.candidate * 2;
     if (n <= DECISION.smalltalkWords || closing) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading), said);
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
+  }
+  if (first.p < DECISION.strangeUnder) {
+    const { familiar, strange } = model.vocabulary(message, lang);
+    if (strange.length >= 2 && strange.length > familiar.length) return understood({ kind: 'oos', p: strange.length / (strange.length + familiar.length) }, () => explain(reading), said);
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);

@@ -7,7 +7,7 @@ import type { Lang, Localized } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import type { LangIndex } from '../search/tenant-index.ts';
 import { featureIds, featuresOf } from './features.ts';
-import type { Label, TenantModel } from './model.ts';
+import { vocabularyOf, type Label, type TenantModel } from './model.ts';
 import { softmaxFromState, type SoftmaxState } from './softmax.ts';
 
 export type TenantModelData = {
@@ -18,6 +18,7 @@ export type TenantModelData = {
   handlerOf: [string, { flow: string; step?: string }][];
   entryOf: [string, string][];
   insurerNames: string[];
+  ours: Record<Lang, readonly string[]>;
 };
 
 export function tenantModelData(model: TenantModel): TenantModelData {
@@ -28,6 +29,7 @@ export function tenantModelData(model: TenantModel): TenantModelData {
     handlerOf: [...model.handlerOf],
     entryOf: [...model.entryOf],
     insurerNames: [...model.insurerNames],
+    ours: model.ours,
   };
 }
 
@@ -46,6 +48,8 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     handlerOf: new Map(data.handlerOf),
     entryOf: new Map(data.entryOf),
     insurerNames: data.insurerNames,
+    ours: data.ours,
+    vocabulary: vocabularyOf(data.ours, (lang) => indexes[lang].analyzer),
   };
 }
 

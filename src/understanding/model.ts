@@ -7,10 +7,13 @@
  * message that mixes languages or is too short to detect still finds its label.
  */
 import { offers, type FlowDef } from '../chat/flow-types.ts';
-import { ACT_NAMES, LANGS, type ActName, type Content, type Lang } from '../content/types.ts';
+import { ACT_NAMES, LANGS, type ActName, type Content, type Lang, type TenantContent } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
+import type { Analyzer } from '../search/analyzer.ts';
+import { stopwords } from '../search/stopwords.ts';
 import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
+import { buildVocabulary, wordsOf, type Vocabulary } from './vocabulary.ts';
 import { trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
@@ -39,6 +42,10 @@ export type TenantModel = {
   handlerOf: ReadonlyMap<string, { flow: string; step?: string }>;
   /** The FAQ entry that states the facts of a flow's subject. */
   entryOf: ReadonlyMap<string, string>;
+  /** The words of our subjects and of the conversation, per language (not those of out of scope). */
+  ours: Record<Lang, readonly string[]>;
+  /** The content words of a text that are words of our subjects, and the others. */
+  vocabulary(text: string, lang: Lang): { familiar: string[]; strange: string[] };
   /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
   retrieve(text: string, lang: Lang): Map<string, number>;
   /**
@@ -57,6 +64,11 @@ export type Understanding = {
   advice: SoftmaxModel;
   /** Words that introduce a subject ("au sujet de", "wegen"), per language: where a clause starts. */
   about: Record<Lang, string[]>;
+  /**
+   * The words of the generic questions for a fact or detail ("valable combien de temps", "bis wann"),
+   * per language: a message made of these names no subject of its own.
+   */
+  generic: Record<Lang, ReadonlySet<string>>;
   version: string;
 };
 
@@ -87,8 +99,16 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
   const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;
-  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, version: content.version };
+  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, generic: genericWords(content), version: content.version };
 }
+
+export function genericWords(content: Pick<Content, 'understanding' | 'intents'>): Record<Lang, ReadonlySet<string>> {
+  const of = (l: Lang): ReadonlySet<string> => new Set(wordsOf([...content.understanding[l].fact, ...content.understanding[l].detail, ...content.intents[l].followUp]));
+  return { fr: of('fr'), de: of('de'), it: of('it') };
+}
+
+/** How many of a flow's phrasings must find an entry first for the flow to act on its subject. */
+const CLAIM = { least: 3, share: 0.06 } as const;
 
 export function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
   const tc = content.tenants.get(tenantId)!;
@@ -169,9 +189,12 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     const main = ranked[0]?.[0];
     if (main) entryOf.set(def.id, main);
     // Every entry that several of the flow's phrasings find first is about what the flow does ("carte de
-    // code perdue" finds the entry on code cards): the two answer the same subject.
+    // code perdue" finds the entry on code cards): the two answer the same subject. A few phrasings
+    // among many that find an entry only share a word with it ("l'app ne s'ouvre pas" and uploading
+    // documents with the app).
+    const total = ranked.reduce((sum, [, n]) => sum + n, 0);
     for (const [entry, n] of ranked) {
-      if (n < 2 || def.entryPoints?.[entry]) continue;
+      if (n < Math.max(CLAIM.least, CLAIM.share * total) || def.entryPoints?.[entry]) continue;
       const claimed = claims.get(entry);
       if (!claimed || claimed.votes < n) {
         claims.set(entry, { flow: def.id, votes: n });
@@ -190,8 +213,31 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
   const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
+  const ours = Object.fromEntries(LANGS.map((lang) => [lang, wordsOf(oursIn(content, tc, lang))])) as Record<Lang, string[]>;
+  const vocabulary = vocabularyOf(ours, (lang) => indexes[lang].analyzer);
   const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
-  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, insurerNames };
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames };
+}
+
+/** A tenant's vocabularies from its words, each built when a message of its language first needs it. */
+export function vocabularyOf(ours: Record<Lang, readonly string[]>, analyzerOf: (lang: Lang) => Analyzer): TenantModel['vocabulary'] {
+  const built = new Map<Lang, Vocabulary>();
+  return (text, lang) => {
+    let v = built.get(lang);
+    if (!v) built.set(lang, (v = buildVocabulary(ours[lang], analyzerOf(lang), stopwords[lang])));
+    return v.read(text);
+  };
+}
+
+/** Every text of a language about our subjects and the conversation; not the examples of out of scope. */
+function* oursIn(content: Content, tc: TenantContent, lang: Lang): Iterable<string> {
+  for (const e of tc.entries[lang]) yield* [e.question, ...e.alternates, e.plain ?? e.text];
+  for (const phrases of Object.values(tc.triggers[lang])) yield* phrases;
+  const intents = content.intents[lang];
+  for (const name of ['contact', ...ACT_NAMES] as const) yield* intents[name];
+  yield* content.understanding[lang].fact;
+  yield* content.understanding[lang].detail;
+  for (const group of content.synonyms[lang]) yield* group;
 }
 
 /**

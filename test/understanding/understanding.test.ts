@@ -127,6 +127,15 @@ describe('answer or flow', () => {
     expect(r.reply.text).toMatch(/30\. November/);
   });
 
+  it('answers a subject that a few phrasings of a flow only share a word with, without the flow', async () => {
+    // Some phrasings of login trouble speak of the app ("l'app ne s'ouvre pas"); uploading documents
+    // with the app is still not a login problem.
+    const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "je peux envoyer mes documents avec l'application ?" });
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.sources[0]!.id).toBe('documents-upload-app');
+    expect(r.reply.choices.map((c) => c.id)).not.toContain('flow:login-trouble');
+  });
+
   it('starts the flow at the step of the problem described', async () => {
     const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "le code par sms n'arrive jamais sur mon portable" });
     expect(r.reply.kind).toBe('flow');
@@ -135,6 +144,16 @@ describe('answer or flow', () => {
 });
 
 describe('out of scope and not understood', () => {
+  it('refuses a question whose words are mostly none of our subjects, though an n-gram or a word matches one', async () => {
+    for (const [tenant, message] of [['kpt', 'qui va gagner les élections fédérales ?'], ['atupri', 'écris-moi un poème sur les vaches']] as const) {
+      const r = await turn(app, { tenant, lang: 'fr', message });
+      // Out of scope: no answer and no "did you mean" of entries, only people.
+      expect(r.reply.kind).toBe('clarify');
+      expect(r.reply.sources).toEqual([]);
+      expect(r.reply.choices.filter((c) => c.id.startsWith('faq:'))).toEqual([]);
+    }
+  });
+
   it('refuses questions that share our words, politely, with contact', async () => {
     for (const message of ['Welche Franchise soll ich bei meinem Gesundheitszustand wählen?', "Comment j'installe l'app de la Concordia ?"]) {
       const r = await turn(app, { tenant: 'atupri', lang: message.startsWith('Comment') ? 'fr' : 'de', message });
@@ -178,7 +197,7 @@ describe('learning from visitors, with editors in control', () => {
   it('keeps the phrasing of a "did you mean" pick, redacted, for editors and `npm run suggestions`', async () => {
     // A message the assistant is unsure of: the visitor picks what it offers.
     const v = new Visitor(app, 'atupri', 'fr');
-    const first = await v.say("Je m'appelle Hans Meier. portail sécurité docs email ?");
+    const first = await v.say("Je m'appelle Hans Meier. facture et portail");
     const pick = choiceIds(first).find((id) => id.startsWith('faq:'));
     expect(first.reply.kind).toBe('clarify');
     expect(pick).toBeDefined();
