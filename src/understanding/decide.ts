@@ -8,6 +8,7 @@ import type { ActName, Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { stopwords } from '../search/stopwords.ts';
 import { wordFeatureIds } from './features.ts';
+import { mostlyStrange } from './vocabulary.ts';
 import { ACT, ADVICE, FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
 import type { Contribution } from './softmax.ts';
 
@@ -264,8 +265,8 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
   }
   if (first.p < DECISION.strangeUnder) {
-    const { familiar, strange } = model.vocabulary(message, lang);
-    if (strange.length >= 2 && strange.length > familiar.length) return understood({ kind: 'oos', p: strange.length / (strange.length + familiar.length) }, () => explain(reading), said);
+    const read = model.vocabulary(message);
+    if (mostlyStrange(read)) return understood({ kind: 'oos', p: read.strange.length / (read.strange.length + read.familiar.length) }, () => explain(reading), said);
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);

@@ -18,7 +18,7 @@ export type TenantModelData = {
   handlerOf: [string, { flow: string; step?: string }][];
   entryOf: [string, string][];
   insurerNames: string[];
-  ours: Record<Lang, readonly string[]>;
+  ours: readonly string[];
 };
 
 export function tenantModelData(model: TenantModel): TenantModelData {
@@ -49,7 +49,7 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     entryOf: new Map(data.entryOf),
     insurerNames: data.insurerNames,
     ours: data.ours,
-    vocabulary: vocabularyOf(data.ours, (lang) => indexes[lang].analyzer),
+    vocabulary: vocabularyOf(data.ours, [indexes.fr.analyzer, indexes.de.analyzer, indexes.it.analyzer]),
   };
 }
 

@@ -42,10 +42,10 @@ export type TenantModel = {
   handlerOf: ReadonlyMap<string, { flow: string; step?: string }>;
   /** The FAQ entry that states the facts of a flow's subject. */
   entryOf: ReadonlyMap<string, string>;
-  /** The words of our subjects and of the conversation, per language (not those of out of scope). */
-  ours: Record<Lang, readonly string[]>;
+  /** The words of our subjects and of the conversation, in the three languages (not those of out of scope). */
+  ours: readonly string[];
   /** The content words of a text that are words of our subjects, and the others. */
-  vocabulary(text: string, lang: Lang): { familiar: string[]; strange: string[] };
+  vocabulary(text: string): { familiar: string[]; strange: string[] };
   /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
   retrieve(text: string, lang: Lang): Map<string, number>;
   /**
@@ -213,30 +213,27 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
   const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
-  const ours = Object.fromEntries(LANGS.map((lang) => [lang, wordsOf(oursIn(content, tc, lang))])) as Record<Lang, string[]>;
-  const vocabulary = vocabularyOf(ours, (lang) => indexes[lang].analyzer);
+  const ours = wordsOf(LANGS.flatMap((lang) => [...oursIn(content, tc, lang)]));
+  const vocabulary = vocabularyOf(ours, LANGS.map((lang) => indexes[lang].analyzer));
   const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
   return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames };
 }
 
-/** A tenant's vocabularies from its words, each built when a message of its language first needs it. */
-export function vocabularyOf(ours: Record<Lang, readonly string[]>, analyzerOf: (lang: Lang) => Analyzer): TenantModel['vocabulary'] {
-  const built = new Map<Lang, Vocabulary>();
-  return (text, lang) => {
-    let v = built.get(lang);
-    if (!v) built.set(lang, (v = buildVocabulary(ours[lang], analyzerOf(lang), stopwords[lang])));
-    return v.read(text);
-  };
+/** A tenant's vocabulary from its words, built when a message first needs it. */
+export function vocabularyOf(ours: readonly string[], analyzers: readonly Analyzer[]): TenantModel['vocabulary'] {
+  let built: Vocabulary | undefined;
+  return (text) => (built ??= buildVocabulary(ours, analyzers, ALL_STOPWORDS)).read(text);
 }
+
+const ALL_STOPWORDS: ReadonlySet<string> = new Set(LANGS.flatMap((l) => [...stopwords[l]]));
 
 /** Every text of a language about our subjects and the conversation; not the examples of out of scope. */
 function* oursIn(content: Content, tc: TenantContent, lang: Lang): Iterable<string> {
   for (const e of tc.entries[lang]) yield* [e.question, ...e.alternates, e.plain ?? e.text];
   for (const phrases of Object.values(tc.triggers[lang])) yield* phrases;
-  const intents = content.intents[lang];
-  for (const name of ['contact', ...ACT_NAMES] as const) yield* intents[name];
-  yield* content.understanding[lang].fact;
-  yield* content.understanding[lang].detail;
+  for (const list of Object.values(content.intents[lang])) yield* list.flat();
+  const { outOfScope: _, ...teaching } = content.understanding[lang];
+  for (const list of Object.values(teaching)) yield* list;
   for (const group of content.synonyms[lang]) yield* group;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The words of our subjects, per language: every word the FAQ, the flows' triggers and the phrases for
+ * The words of our subjects: every word the FAQ, the flows' triggers and the phrases for
  * people and the conversation use. The classifier reads character n-grams, which survive typos but also
  * find a subject in a message about nothing of ours ("qui va gagner les élections fédérales ?" shares
  * "gagne" with "combien je gagne en passant online"). Whether most of what a message says is made of our
@@ -22,28 +22,36 @@ export type Vocabulary = {
 };
 
 /**
- * A word is ours when it is one of the words, has a stem of theirs (analysed like the search does:
- * "élections" and "électronique" stay apart), or is a typo of a word of five letters or more.
+ * Typos are looked for in words this long (one edit; two from `twoFrom`): shorter ones are another word
+ * as often as a typo ("Wetter" is one edit from "weiter").
  */
-export function buildVocabulary(ours: readonly string[], analyzer: Pick<Analyzer, 'stems'>, stop: ReadonlySet<string>): Vocabulary {
+const TYPO = { from: 7, twoFrom: 10 } as const;
+
+/**
+ * A word is ours when it is one of the words, has a stem of theirs (analysed like the search does:
+ * "élections" and "électronique" stay apart), or is a typo of a long word of ours. The languages are
+ * one vocabulary: visitors mix them, and a message's language is a guess.
+ */
+export function buildVocabulary(ours: readonly string[], analyzers: readonly Pick<Analyzer, 'stems'>[], stop: ReadonlySet<string>): Vocabulary {
   const known = new Set(ours);
-  const stems = new Set(ours.flatMap((w) => analyzer.stems(w)));
+  const stemsOf = (w: string) => analyzers.flatMap((a) => a.stems(w));
+  const stems = new Set(ours.flatMap(stemsOf));
   // Typos are looked for among words of about the same length only.
   const byLength = new Map<number, string[]>();
   for (const w of known) {
-    if (w.length < 5) continue;
+    if (w.length < TYPO.from - 1) continue;
     const list = byLength.get(w.length) ?? [];
     list.push(w);
     byLength.set(w.length, list);
   }
   const nearOne = (w: string) => {
-    const allowed = w.length >= 8 ? 2 : 1;
+    const allowed = w.length >= TYPO.twoFrom ? 2 : 1;
     for (let n = w.length - allowed; n <= w.length + allowed; n++) {
       for (const k of byLength.get(n) ?? []) if (distance(w, k) <= allowed) return true;
     }
     return false;
   };
-  const isOurs = (w: string) => known.has(w) || analyzer.stems(w).some((s) => stems.has(s)) || (w.length >= 5 && nearOne(w));
+  const isOurs = (w: string) => known.has(w) || stemsOf(w).some((s) => stems.has(s)) || (w.length >= TYPO.from && nearOne(w));
 
   return {
     read(text) {
@@ -57,3 +65,6 @@ export function buildVocabulary(ours: readonly string[], analyzer: Pick<Analyzer
     },
   };
 }
+
+/** Most of what a text says is in words none of our subjects uses: two of them at least. */
+export const mostlyStrange = ({ familiar, strange }: { familiar: readonly string[]; strange: readonly string[] }): boolean => strange.length >= 2 && strange.length > familiar.length;
