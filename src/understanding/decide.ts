@@ -228,6 +228,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     }
   }
 
+  // Another company's app, portal or e-banking ("PostFinance e-finance login gesperrt"), and not ours:
+  // our pages cannot answer it, however much it sounds like our login help.
+  if (aboutAnotherCompany(u, model, typed)) return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
+
   // Context around the question ("my son is 17. Can he open an account?"): the sentence that asks most
   // clearly about one of our subjects decides, when it is clearer than the whole.
   const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
@@ -292,6 +296,19 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking), said);
   }
   return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking), said);
+}
+
+/**
+ * The message names another company, and neither the insurer, its portal nor "chez vous". A company
+ * our own pages speak of (PostFinance for KPT's e-bill) is not another one for them.
+ */
+function aboutAnotherCompany(u: Understanding, model: TenantModel, typed: string): boolean {
+  const ws = words(fold(typed));
+  if (ws.some((w) => model.ownNames.includes(w) || model.ownNames.some((n) => w === `my${n}`))) return false;
+  const joined = ` ${ws.join(' ')} `;
+  const named = (phrase: readonly string[]) => joined.includes(` ${phrase.join(' ')} `);
+  if (u.us.some(named)) return false;
+  return u.otherCompanies.some((name) => named(name) && !name.every((w) => model.ours.includes(w)));
 }
 
 /**

@@ -19,6 +19,7 @@ export type TenantModelData = {
   entryOf: [string, string][];
   insurerNames: string[];
   ours: readonly string[];
+  ownNames: readonly string[];
 };
 
 export function tenantModelData(model: TenantModel): TenantModelData {
@@ -30,6 +31,7 @@ export function tenantModelData(model: TenantModel): TenantModelData {
     entryOf: [...model.entryOf],
     insurerNames: [...model.insurerNames],
     ours: model.ours,
+    ownNames: model.ownNames,
   };
 }
 
@@ -49,6 +51,7 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     entryOf: new Map(data.entryOf),
     insurerNames: data.insurerNames,
     ours: data.ours,
+    ownNames: data.ownNames,
     vocabulary: vocabularyOf(data.ours, [indexes.fr.analyzer, indexes.de.analyzer, indexes.it.analyzer]),
   };
 }

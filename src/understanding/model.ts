@@ -10,6 +10,7 @@ import { offers, type FlowDef } from '../chat/flow-types.ts';
 import { ACT_NAMES, LANGS, type ActName, type Content, type Lang, type TenantContent } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import type { Analyzer } from '../search/analyzer.ts';
+import { fold, words } from '../search/fold.ts';
 import { stopwords } from '../search/stopwords.ts';
 import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
@@ -54,6 +55,8 @@ export type TenantModel = {
    * for it: they are left out of a message before it is read.
    */
   insurerNames: readonly string[];
+  /** The insurer's and its portal's names in every language, folded: the words a message names us by. */
+  ownNames: readonly string[];
 };
 
 export type Understanding = {
@@ -69,6 +72,10 @@ export type Understanding = {
    * per language: a message made of these names no subject of its own.
    */
   generic: Record<Lang, ReadonlySet<string>>;
+  /** Other companies' names, folded into words, of the three languages: "groupe mutuel" is ["groupe", "mutuel"]. */
+  otherCompanies: readonly (readonly string[])[];
+  /** How visitors speak of the insurer without naming it, folded into words ("chez vous"). */
+  us: readonly (readonly string[])[];
   version: string;
 };
 
@@ -99,7 +106,14 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
   const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;
-  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, generic: genericWords(content), version: content.version };
+  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, generic: genericWords(content), otherCompanies: namesIn(content, 'otherCompanies'), us: namesIn(content, 'us'), version: content.version };
+}
+
+/** A list of names or phrases of the three languages, each folded into its words, each once. */
+export function namesIn(content: Pick<Content, 'understanding'>, list: 'otherCompanies' | 'us'): string[][] {
+  const names = new Map<string, string[]>();
+  for (const l of LANGS) for (const name of content.understanding[l][list]) names.set(fold(name), words(fold(name)));
+  return [...names.values()].filter((ws) => ws.length > 0);
 }
 
 export function genericWords(content: Pick<Content, 'understanding' | 'intents'>): Record<Lang, ReadonlySet<string>> {
@@ -216,7 +230,8 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
   const ours = wordsOf(LANGS.flatMap((lang) => [...oursIn(content, tc, lang)]));
   const vocabulary = vocabularyOf(ours, LANGS.map((lang) => indexes[lang].analyzer));
   const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
-  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames };
+  const ownNames = wordsOf([...insurerNames, ...LANGS.map((l) => tc.tenant.portal[l])]);
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames, ownNames };
 }
 
 /** A tenant's vocabulary from its words, built when a message first needs it. */
@@ -232,7 +247,7 @@ function* oursIn(content: Content, tc: TenantContent, lang: Lang): Iterable<stri
   for (const e of tc.entries[lang]) yield* [e.question, ...e.alternates, e.plain ?? e.text];
   for (const phrases of Object.values(tc.triggers[lang])) yield* phrases;
   for (const list of Object.values(content.intents[lang])) yield* list.flat();
-  const { outOfScope: _, ...teaching } = content.understanding[lang];
+  const { outOfScope: _, otherCompanies: __, ...teaching } = content.understanding[lang];
   for (const list of Object.values(teaching)) yield* list;
   for (const group of content.synonyms[lang]) yield* group;
 }

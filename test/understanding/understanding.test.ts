@@ -154,6 +154,17 @@ describe('out of scope and not understood', () => {
     }
   });
 
+  it("refuses a question about another company's portal, and answers one that names it beside us", async () => {
+    const other = await turn(app, { tenant: 'atupri', lang: 'fr', message: 'Mon login sur le portail de la Swica ne marche plus' });
+    expect(other.reply.kind).toBe('clarify');
+    expect(other.reply.flow).toBeNull();
+    expect(other.reply.choices.filter((c) => c.id.startsWith('faq:') || c.id.startsWith('flow:'))).toEqual([]);
+    const switching = await turn(app, { tenant: 'atupri', lang: 'fr', message: "J'étais chez Helsana jusqu'en décembre, comment je m'inscris à myAtupri ?" });
+    expect(switching.reply.flow?.id).toBe('registration');
+    const us = await turn(app, { tenant: 'kpt', lang: 'de', message: 'Ich war bei der Visana, kann ich bei euch den Online-Rabatt haben?' });
+    expect(us.reply.kind).toBe('answer');
+  });
+
   it('refuses questions that share our words, politely, with contact', async () => {
     for (const message of ['Welche Franchise soll ich bei meinem Gesundheitszustand wählen?', "Comment j'installe l'app de la Concordia ?"]) {
       const r = await turn(app, { tenant: 'atupri', lang: message.startsWith('Comment') ? 'fr' : 'de', message });
