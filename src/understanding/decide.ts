@@ -243,8 +243,8 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
   // model took the wording for one of our subjects or for the advice it refuses.
   const wording = wordFeatureIds(message);
-  const way = u.actOrFact.predict(wording);
-  const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(wording)[ADVICE]! };
+  const way = wayOfAsking(u, message);
+  const asking = { ...way, advice: u.advice.predict(wording)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
   if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
     const entry = subjectEntry(model, subject);
@@ -297,6 +297,28 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   }
   return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking), said);
 }
+
+/**
+ * Whether the message asks to act or for a fact. A story around a wish weighs on the whole message
+ * ("voglio togliere la copertura infortuni, da febbraio lavoro a tempo pieno…" reads as a statement of
+ * facts), so its clauses are heard too: a clear wish decides, unless a clause asks a question for a
+ * fact ("…tiefer machen. Bis wann muss der Antrag bei euch sein?").
+ */
+function wayOfAsking(u: Understanding, message: string): { act: number; fact: number } {
+  const way = (text: string) => {
+    const p = u.actOrFact.predict(wordFeatureIds(text));
+    return { act: p[ACT]!, fact: p[FACT]! };
+  };
+  const whole = way(message);
+  const clauses = [...message.matchAll(/[^,;:.!?\n]+[,;:.!?\n]*/gu)].map((m) => m[0].trim()).filter((c) => words(fold(c)).some((w) => !FUNCTION_WORDS.has(w)));
+  if (clauses.length < 2) return whole;
+  const read = clauses.map((c) => ({ question: c.endsWith('?'), ...way(c) }));
+  if (read.some((c) => c.question && c.fact >= WAY.clear)) return whole;
+  return read.some((c) => c.act >= WAY.clear) ? { act: 1, fact: 0 } : whole;
+}
+
+/** A clause this sure of how it asks decides for the whole message. */
+const WAY = { clear: 0.8 } as const;
 
 /**
  * The message names another company, and neither the insurer, its portal nor "chez vous". A company

@@ -136,6 +136,14 @@ describe('answer or flow', () => {
     expect(r.reply.choices.map((c) => c.id)).not.toContain('flow:login-trouble');
   });
 
+  it('hears a wish told with its story as a wish, and a question for a fact after a wish as the question', async () => {
+    const wish = await turn(app, { tenant: 'atupri', lang: 'fr', message: "je veux enlever la couverture accidents, depuis mars je travaille à plein temps et mon employeur m'assure" });
+    expect(wish.reply.flow?.id).toBe('accident-cover');
+    const question = await turn(app, { tenant: 'atupri', lang: 'de', message: 'Ich möchte die Franchise erhöhen. Bis wann muss das bei Ihnen sein?' });
+    expect(question.reply.kind).toBe('answer');
+    expect(question.reply.sources[0]!.id).toBe('coverage-deductible');
+  });
+
   it('starts the flow at the step of the problem described', async () => {
     const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "le code par sms n'arrive jamais sur mon portable" });
     expect(r.reply.kind).toBe('flow');
