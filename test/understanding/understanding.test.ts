@@ -137,7 +137,8 @@ describe('answer or flow', () => {
   });
 
   it('hears a wish told with its story as a wish, and a question for a fact after a wish as the question', async () => {
-    const wish = await turn(app, { tenant: 'atupri', lang: 'fr', message: "je veux enlever la couverture accidents, depuis mars je travaille à plein temps et mon employeur m'assure" });
+    // (The whole message reads as a statement of facts: the story outweighs the wish.)
+    const wish = await turn(app, { tenant: 'atupri', lang: 'it', message: 'vorrei togliere la copertura infortuni, lavoro a tempo pieno da maggio e il datore di lavoro mi assicura' });
     expect(wish.reply.flow?.id).toBe('accident-cover');
     const question = await turn(app, { tenant: 'atupri', lang: 'de', message: 'Ich möchte die Franchise erhöhen. Bis wann muss das bei Ihnen sein?' });
     expect(question.reply.kind).toBe('answer');
