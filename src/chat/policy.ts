@@ -123,7 +123,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     }
     if (d.kind === 'contact') return { case: 'new-question', decision: d };
     // A question for a detail of what the flow is about ("et ce lien, il vaut combien de temps ?").
-    if ((d.kind === 'detail' || d.kind === 'clarify') && u.inTopic) return { case: 'detour', decision: u.inTopic };
+    if (u.inTopic && leansOn(u, d)) return { case: 'detour', decision: u.inTopic };
     return { case: 'detour', decision: d };
   }
 
@@ -141,10 +141,17 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   // After an answer, a message that leans on it is read against its topic first; one that fits
   // nothing there is a new question (understanding leaves out a reading against the topic for a
   // message clearly about something else: "und das Wetter in Bern?").
-  const elliptic = u.opensAsFollowUp || u.ownWords <= POLICY.ellipticWords;
-  const leans = d.kind === 'detail' || d.kind === 'clarify' || (elliptic && isSubject(d)) || (d.kind === 'oos' && u.opensAsFollowUp);
-  if (u.inTopic && leans) return { case: 'follow-up', decision: u.inTopic };
+  if (u.inTopic && (leansOn(u, d) || (d.kind === 'oos' && u.opensAsFollowUp))) return { case: 'follow-up', decision: u.inTopic };
 
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };
+}
+
+/**
+ * Whether a message leans on the topic: a question for a detail, one not understood alone, or a short
+ * or follow-up-opened one that lands on a subject ("il reste valable combien de temps ?").
+ */
+function leansOn(u: Understood, d: Decision): boolean {
+  const elliptic = u.opensAsFollowUp || u.ownWords <= POLICY.ellipticWords;
+  return d.kind === 'detail' || d.kind === 'clarify' || (elliptic && isSubject(d));
 }

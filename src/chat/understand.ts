@@ -8,6 +8,7 @@ import type { ActName, Intents, Lang, TenantContent } from '../content/types.ts'
 import { fold, words } from '../search/fold.ts';
 import { contentWords, decide, DECISION, type Decision } from '../understanding/decide.ts';
 import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
+import { mostlyStrange } from '../understanding/vocabulary.ts';
 import type { Topic } from './tracker.ts';
 
 export type TurnContext = { lang: Lang; topic: Topic | null; /** The topic before the last one. */ earlier?: Topic | null };
@@ -52,6 +53,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
   return (message, context) => {
     const { lang } = context;
     const ws = words(fold(message));
+    const opensAsFollowUp = says(afterAssent(ws, intents[lang].affirm), intents[lang].followUp);
     const read = decide(understanding, model, lang, message);
     const alone = read.decision;
     // "Zurück zum Wechsel, ab wann geht das?" after a question in between: the topic before it.
@@ -59,8 +61,11 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const near = topic ? neighbourhood(model, tc, lang, topic) : undefined;
     const newTopic = says(ws, intents[lang].newTopic, { oneWordAnywhere: true });
     let inTopic: Decision | undefined;
+    // Out of scope, and clearly so or in words none of our subjects uses ("und wie wird das Wetter am
+    // Wochenende?"), a message is not read as a follow-up of the topic's question.
+    const elsewhere = alone.kind === 'oos' && (alone.p >= CLEARLY_ELSEWHERE || mostlyStrange(model.vocabulary(message)));
     // Gibberish leans on nothing: a message mostly unknown to the model is not read against the topic.
-    if (topic && near && !newTopic && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
+    if (topic && near && !newTopic && !elsewhere && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
       const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
       // The message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
       // names its own subject, which the topic only helps to pick among its neighbours.
@@ -70,9 +75,10 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       // so that the two read as one sentence. Not for a message clearly about something else.
       const lead = topicQuestion(tc, lang, topic);
       const joined = () =>
-        lead && !(alone.kind === 'oos' && alone.p >= CLEARLY_ELSEWHERE) ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
+        lead ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
       // A question for a detail names nothing of its own: the topic's question first.
-      for (const read of alone.kind === 'detail' ? [joined, own] : [own, joined]) {
+      const namesNothing = alone.kind === 'detail' || contentWords(model, message).every((w) => understanding.generic[lang].has(w));
+      for (const read of namesNothing ? [joined, own] : [own, joined]) {
         const d = read();
         if (d && isNear(d, near)) {
           inTopic = d;
@@ -84,13 +90,19 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       alone,
       ...(inTopic ? { inTopic } : {}),
       ownWords: contentWords(model, message).length,
-      opensAsFollowUp: says(ws, intents[lang].followUp),
+      opensAsFollowUp,
       correction: says(ws, intents[lang].correction),
       newTopic,
       says: read.said,
       besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
     };
   };
+}
+
+/** The words after a leading "ok", "d'accord", "ja gut": "ok et ce lien ?" opens as "et ce lien ?" does. */
+function afterAssent(ws: readonly string[], affirm: readonly string[]): readonly string[] {
+  const lead = affirm.map((p) => words(fold(p))).filter((pw) => pw.length > 0 && pw.every((w, i) => ws[i] === w)).sort((a, b) => b.length - a.length)[0];
+  return lead ? ws.slice(lead.length) : ws;
 }
 
 /** Out of scope this surely, a message is not read as a follow-up of the topic's question. */

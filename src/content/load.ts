@@ -95,7 +95,7 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
   const understanding = Object.fromEntries(
     LANGS.map((l) => {
       const path = join(dir, 'understanding', `${l}.yaml`);
-      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], detail: [], advice: [], wrappers: [], about: [] }];
+      return [l, (existsSync(path) ? readYaml(path, understandingSchema) : undefined) ?? { outOfScope: [], act: [], fact: [], detail: [], advice: [], wrappers: [], about: [], otherCompanies: [], us: [] }];
     }),
   ) as Localized<Teaching>;
 

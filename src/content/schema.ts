@@ -138,6 +138,10 @@ export const understandingSchema = z
     advice: z.array(z.string().trim().min(1)).default([]),
     wrappers: z.array(z.string().regex(/\{q\}/, 'a wrapper holds {q} where the question goes')).default([]),
     about: z.array(z.string().trim().min(1)).default([]),
+    /** Other insurers, banks and providers: a question about one of them and not about us is out of scope. */
+    otherCompanies: z.array(z.string().trim().min(2)).default([]),
+    /** How visitors speak of the insurer without naming it ("chez vous", "bei euch"). */
+    us: z.array(z.string().trim().min(2)).default([]),
   })
   .strict();
 

@@ -83,6 +83,10 @@ export type Teaching = {
   wrappers: string[];
   /** Words that introduce a subject ("au sujet de"): a clause starts there. */
   about: string[];
+  /** Other insurers, banks and providers by name: a question about one of them, not us, is out of scope. */
+  otherCompanies: string[];
+  /** How visitors speak of the insurer without naming it ("chez vous", "bei euch"). */
+  us: string[];
 };
 
 /** Per tenant and language: flow id → phrases that start it. */

@@ -18,7 +18,7 @@ import type { Library } from '../library.ts';
 import { createSearchService } from '../search/service.ts';
 import { buildLangIndex, type LangIndex } from '../search/tenant-index.ts';
 import { hydrateTenantModel, retrieverOf } from '../understanding/handover.ts';
-import type { TenantModel, Understanding } from '../understanding/model.ts';
+import { genericWords, namesIn, type TenantModel, type Understanding } from '../understanding/model.ts';
 import { softmaxFromState, type SoftmaxModel } from '../understanding/softmax.ts';
 import { workerScript } from './bundle.ts';
 import { askingKey, tenantKeys } from './keys.ts';
@@ -236,6 +236,9 @@ export function createLibraryBuilder(dirs: { contentDir: string; localesDir: str
       actOrFact: asking!.actOrFact,
       advice: asking!.advice,
       about: Object.fromEntries(LANGS.map((l) => [l, shared.understanding[l].about])) as Record<Lang, string[]>,
+      generic: genericWords(shared),
+      otherCompanies: namesIn(shared, 'otherCompanies'),
+      us: namesIn(shared, 'us'),
       version: plan.version,
     };
     return { content, t: withTenantVars(t, content, flows), search, understanding, loadedAt: now().toISOString() };

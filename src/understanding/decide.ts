@@ -8,6 +8,7 @@ import type { ActName, Lang } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { stopwords } from '../search/stopwords.ts';
 import { wordFeatureIds } from './features.ts';
+import { mostlyStrange } from './vocabulary.ts';
 import { ACT, ADVICE, FACT, labelKey, type Label, type TenantModel, type Understanding } from './model.ts';
 import type { Contribution } from './softmax.ts';
 
@@ -51,6 +52,12 @@ export const DECISION = {
    * take for lack of anything else ("zorblax quinqua").
    */
   knownForDetail: 0.6,
+  /**
+   * A subject less likely than this, for a message whose content words are mostly not words of any of
+   * our subjects (two at least), was found in n-grams only ("gagner les élections" → "combien je gagne"):
+   * out of scope.
+   */
+  strangeUnder: 0.5,
 } as const;
 
 export type Candidate = { label: Label; p: number };
@@ -221,6 +228,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     }
   }
 
+  // Another company's app, portal or e-banking ("PostFinance e-finance login gesperrt"), and not ours:
+  // our pages cannot answer it, however much it sounds like our login help.
+  if (aboutAnotherCompany(u, model, typed)) return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
+
   // Context around the question ("my son is 17. Can he open an account?"): the sentence that asks most
   // clearly about one of our subjects decides, when it is clearer than the whole.
   const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
@@ -232,8 +243,8 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   // Asked which option suits them ("which deductible would you recommend?"): people advise, whether the
   // model took the wording for one of our subjects or for the advice it refuses.
   const wording = wordFeatureIds(message);
-  const way = u.actOrFact.predict(wording);
-  const asking = { act: way[ACT]!, fact: way[FACT]!, advice: u.advice.predict(wording)[ADVICE]! };
+  const way = wayOfAsking(u, message);
+  const asking = { ...way, advice: u.advice.predict(wording)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
   if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
     const entry = subjectEntry(model, subject);
@@ -256,6 +267,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     const closing = top.intent !== 'greeting' && n <= DECISION.actWords && at(reading, inScope).p < DECISION.candidate * 2;
     if (n <= DECISION.smalltalkWords || closing) return understood({ kind: 'smalltalk', intent: top.intent }, () => explain(reading), said);
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
+  }
+  if (first.p < DECISION.strangeUnder) {
+    const read = model.vocabulary(message);
+    if (mostlyStrange(read)) return understood({ kind: 'oos', p: read.strange.length / (read.strange.length + read.familiar.length) }, () => explain(reading), said);
   }
   if (first.p < DECISION.confident || first.p - (second?.p ?? 0) < DECISION.margin) {
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
@@ -281,6 +296,41 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     return understood({ kind: 'answer', entry, others: entriesAmong(subjects.slice(1), first.p), p: first.p, offer: { flow: flow.flow, ...(step ? { step } : {}) } }, () => explain(reading, asking), said);
   }
   return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking), said);
+}
+
+/**
+ * Whether the message asks to act or for a fact. A story around a wish weighs on the whole message
+ * ("voglio togliere la copertura infortuni, da febbraio lavoro a tempo pieno…" reads as a statement of
+ * facts), so its clauses are heard too: a clear wish decides, unless a clause asks a question for a
+ * fact ("…tiefer machen. Bis wann muss der Antrag bei euch sein?").
+ */
+function wayOfAsking(u: Understanding, message: string): { act: number; fact: number } {
+  const way = (text: string) => {
+    const p = u.actOrFact.predict(wordFeatureIds(text));
+    return { act: p[ACT]!, fact: p[FACT]! };
+  };
+  const whole = way(message);
+  const clauses = [...message.matchAll(/[^,;:.!?\n]+[,;:.!?\n]*/gu)].map((m) => m[0].trim()).filter((c) => words(fold(c)).some((w) => !FUNCTION_WORDS.has(w)));
+  if (clauses.length < 2) return whole;
+  const read = clauses.map((c) => ({ question: c.endsWith('?'), ...way(c) }));
+  if (read.some((c) => c.question && c.fact >= WAY.clear)) return whole;
+  return read.some((c) => c.act >= WAY.clear) ? { act: 1, fact: 0 } : whole;
+}
+
+/** A clause this sure of how it asks decides for the whole message. */
+const WAY = { clear: 0.8 } as const;
+
+/**
+ * The message names another company, and neither the insurer, its portal nor "chez vous". A company
+ * our own pages speak of (PostFinance for KPT's e-bill) is not another one for them.
+ */
+function aboutAnotherCompany(u: Understanding, model: TenantModel, typed: string): boolean {
+  const ws = words(fold(typed));
+  if (ws.some((w) => model.ownNames.includes(w) || model.ownNames.some((n) => w === `my${n}`))) return false;
+  const joined = ` ${ws.join(' ')} `;
+  const named = (phrase: readonly string[]) => joined.includes(` ${phrase.join(' ')} `);
+  if (u.us.some(named)) return false;
+  return u.otherCompanies.some((name) => named(name) && !name.every((w) => model.ours.includes(w)));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Lang, Localized } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
 import type { LangIndex } from '../search/tenant-index.ts';
 import { featureIds, featuresOf } from './features.ts';
-import type { Label, TenantModel } from './model.ts';
+import { vocabularyOf, type Label, type TenantModel } from './model.ts';
 import { softmaxFromState, type SoftmaxState } from './softmax.ts';
 
 export type TenantModelData = {
@@ -18,6 +18,8 @@ export type TenantModelData = {
   handlerOf: [string, { flow: string; step?: string }][];
   entryOf: [string, string][];
   insurerNames: string[];
+  ours: readonly string[];
+  ownNames: readonly string[];
 };
 
 export function tenantModelData(model: TenantModel): TenantModelData {
@@ -28,6 +30,8 @@ export function tenantModelData(model: TenantModel): TenantModelData {
     handlerOf: [...model.handlerOf],
     entryOf: [...model.entryOf],
     insurerNames: [...model.insurerNames],
+    ours: model.ours,
+    ownNames: model.ownNames,
   };
 }
 
@@ -46,6 +50,9 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     handlerOf: new Map(data.handlerOf),
     entryOf: new Map(data.entryOf),
     insurerNames: data.insurerNames,
+    ours: data.ours,
+    ownNames: data.ownNames,
+    vocabulary: vocabularyOf(data.ours, [indexes.fr.analyzer, indexes.de.analyzer, indexes.it.analyzer]),
   };
 }
 

@@ -7,10 +7,14 @@
  * message that mixes languages or is too short to detect still finds its label.
  */
 import { offers, type FlowDef } from '../chat/flow-types.ts';
-import { ACT_NAMES, LANGS, type ActName, type Content, type Lang } from '../content/types.ts';
+import { ACT_NAMES, LANGS, type ActName, type Content, type Lang, type TenantContent } from '../content/types.ts';
 import type { SearchService } from '../search/service.ts';
+import type { Analyzer } from '../search/analyzer.ts';
+import { fold, words } from '../search/fold.ts';
+import { stopwords } from '../search/stopwords.ts';
 import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
+import { buildVocabulary, wordsOf, type Vocabulary } from './vocabulary.ts';
 import { trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
@@ -39,6 +43,10 @@ export type TenantModel = {
   handlerOf: ReadonlyMap<string, { flow: string; step?: string }>;
   /** The FAQ entry that states the facts of a flow's subject. */
   entryOf: ReadonlyMap<string, string>;
+  /** The words of our subjects and of the conversation, in the three languages (not those of out of scope). */
+  ours: readonly string[];
+  /** The content words of a text that are words of our subjects, and the others. */
+  vocabulary(text: string): { familiar: string[]; strange: string[] };
   /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
   retrieve(text: string, lang: Lang): Map<string, number>;
   /**
@@ -47,6 +55,8 @@ export type TenantModel = {
    * for it: they are left out of a message before it is read.
    */
   insurerNames: readonly string[];
+  /** The insurer's and its portal's names in every language, folded: the words a message names us by. */
+  ownNames: readonly string[];
 };
 
 export type Understanding = {
@@ -57,6 +67,15 @@ export type Understanding = {
   advice: SoftmaxModel;
   /** Words that introduce a subject ("au sujet de", "wegen"), per language: where a clause starts. */
   about: Record<Lang, string[]>;
+  /**
+   * The words of the generic questions for a fact or detail ("valable combien de temps", "bis wann"),
+   * per language: a message made of these names no subject of its own.
+   */
+  generic: Record<Lang, ReadonlySet<string>>;
+  /** Other companies' names, folded into words, of the three languages: "groupe mutuel" is ["groupe", "mutuel"]. */
+  otherCompanies: readonly (readonly string[])[];
+  /** How visitors speak of the insurer without naming it, folded into words ("chez vous"). */
+  us: readonly (readonly string[])[];
   version: string;
 };
 
@@ -87,8 +106,23 @@ export function learnUnderstanding(content: Content, search: SearchService, flow
   const tenants = new Map<string, TenantModel>();
   for (const [id] of content.tenants) tenants.set(id, buildTenantModel(content, search, flows, id));
   const about = Object.fromEntries(LANGS.map((l) => [l, content.understanding[l].about])) as Record<Lang, string[]>;
-  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, version: content.version };
+  return { tenants, actOrFact: buildActOrFact(content), advice: buildAdvice(content), about, generic: genericWords(content), otherCompanies: namesIn(content, 'otherCompanies'), us: namesIn(content, 'us'), version: content.version };
 }
+
+/** A list of names or phrases of the three languages, each folded into its words, each once. */
+export function namesIn(content: Pick<Content, 'understanding'>, list: 'otherCompanies' | 'us'): string[][] {
+  const names = new Map<string, string[]>();
+  for (const l of LANGS) for (const name of content.understanding[l][list]) names.set(fold(name), words(fold(name)));
+  return [...names.values()].filter((ws) => ws.length > 0);
+}
+
+export function genericWords(content: Pick<Content, 'understanding' | 'intents'>): Record<Lang, ReadonlySet<string>> {
+  const of = (l: Lang): ReadonlySet<string> => new Set(wordsOf([...content.understanding[l].fact, ...content.understanding[l].detail, ...content.intents[l].followUp]));
+  return { fr: of('fr'), de: of('de'), it: of('it') };
+}
+
+/** How many of a flow's phrasings must find an entry first for the flow to act on its subject. */
+const CLAIM = { least: 3, share: 0.06 } as const;
 
 export function buildTenantModel(content: Content, search: SearchService, flows: ReadonlyMap<string, FlowDef>, tenantId: string): TenantModel {
   const tc = content.tenants.get(tenantId)!;
@@ -169,9 +203,12 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     const main = ranked[0]?.[0];
     if (main) entryOf.set(def.id, main);
     // Every entry that several of the flow's phrasings find first is about what the flow does ("carte de
-    // code perdue" finds the entry on code cards): the two answer the same subject.
+    // code perdue" finds the entry on code cards): the two answer the same subject. A few phrasings
+    // among many that find an entry only share a word with it ("l'app ne s'ouvre pas" and uploading
+    // documents with the app).
+    const total = ranked.reduce((sum, [, n]) => sum + n, 0);
     for (const [entry, n] of ranked) {
-      if (n < 2 || def.entryPoints?.[entry]) continue;
+      if (n < Math.max(CLAIM.least, CLAIM.share * total) || def.entryPoints?.[entry]) continue;
       const claimed = claims.get(entry);
       if (!claimed || claimed.votes < n) {
         claims.set(entry, { flow: def.id, votes: n });
@@ -190,8 +227,29 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
   const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
+  const ours = wordsOf(LANGS.flatMap((lang) => [...oursIn(content, tc, lang)]));
+  const vocabulary = vocabularyOf(ours, LANGS.map((lang) => indexes[lang].analyzer));
   const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
-  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, insurerNames };
+  const ownNames = wordsOf([...insurerNames, ...LANGS.map((l) => tc.tenant.portal[l])]);
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames, ownNames };
+}
+
+/** A tenant's vocabulary from its words, built when a message first needs it. */
+export function vocabularyOf(ours: readonly string[], analyzers: readonly Analyzer[]): TenantModel['vocabulary'] {
+  let built: Vocabulary | undefined;
+  return (text) => (built ??= buildVocabulary(ours, analyzers, ALL_STOPWORDS)).read(text);
+}
+
+const ALL_STOPWORDS: ReadonlySet<string> = new Set(LANGS.flatMap((l) => [...stopwords[l]]));
+
+/** Every text of a language about our subjects and the conversation; not the examples of out of scope. */
+function* oursIn(content: Content, tc: TenantContent, lang: Lang): Iterable<string> {
+  for (const e of tc.entries[lang]) yield* [e.question, ...e.alternates, e.plain ?? e.text];
+  for (const phrases of Object.values(tc.triggers[lang])) yield* phrases;
+  for (const list of Object.values(content.intents[lang])) yield* list.flat();
+  const { outOfScope: _, otherCompanies: __, ...teaching } = content.understanding[lang];
+  for (const list of Object.values(teaching)) yield* list;
+  for (const group of content.synonyms[lang]) yield* group;
 }
 
 /**

@@ -127,6 +127,24 @@ describe('answer or flow', () => {
     expect(r.reply.text).toMatch(/30\. November/);
   });
 
+  it('answers a subject that a few phrasings of a flow only share a word with, without the flow', async () => {
+    // Some phrasings of login trouble speak of the app ("l'app ne s'ouvre pas"); uploading documents
+    // with the app is still not a login problem.
+    const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "je peux envoyer mes documents avec l'application ?" });
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.sources[0]!.id).toBe('documents-upload-app');
+    expect(r.reply.choices.map((c) => c.id)).not.toContain('flow:login-trouble');
+  });
+
+  it('hears a wish told with its story as a wish, and a question for a fact after a wish as the question', async () => {
+    // (The whole message reads as a statement of facts: the story outweighs the wish.)
+    const wish = await turn(app, { tenant: 'atupri', lang: 'it', message: 'vorrei togliere la copertura infortuni, lavoro a tempo pieno da maggio e il datore di lavoro mi assicura' });
+    expect(wish.reply.flow?.id).toBe('accident-cover');
+    const question = await turn(app, { tenant: 'atupri', lang: 'de', message: 'Ich möchte die Franchise erhöhen. Bis wann muss das bei Ihnen sein?' });
+    expect(question.reply.kind).toBe('answer');
+    expect(question.reply.sources[0]!.id).toBe('coverage-deductible');
+  });
+
   it('starts the flow at the step of the problem described', async () => {
     const r = await turn(app, { tenant: 'atupri', lang: 'fr', message: "le code par sms n'arrive jamais sur mon portable" });
     expect(r.reply.kind).toBe('flow');
@@ -135,6 +153,27 @@ describe('answer or flow', () => {
 });
 
 describe('out of scope and not understood', () => {
+  it('refuses a question whose words are mostly none of our subjects, though an n-gram or a word matches one', async () => {
+    for (const [tenant, message] of [['kpt', 'qui va gagner les élections fédérales ?'], ['atupri', 'écris-moi un poème sur les vaches']] as const) {
+      const r = await turn(app, { tenant, lang: 'fr', message });
+      // Out of scope: no answer and no "did you mean" of entries, only people.
+      expect(r.reply.kind).toBe('clarify');
+      expect(r.reply.sources).toEqual([]);
+      expect(r.reply.choices.filter((c) => c.id.startsWith('faq:'))).toEqual([]);
+    }
+  });
+
+  it("refuses a question about another company's portal, and answers one that names it beside us", async () => {
+    const other = await turn(app, { tenant: 'atupri', lang: 'fr', message: 'Mon login sur le portail de la Swica ne marche plus' });
+    expect(other.reply.kind).toBe('clarify');
+    expect(other.reply.flow).toBeNull();
+    expect(other.reply.choices.filter((c) => c.id.startsWith('faq:') || c.id.startsWith('flow:'))).toEqual([]);
+    const switching = await turn(app, { tenant: 'atupri', lang: 'fr', message: "J'étais chez Helsana jusqu'en décembre, comment je m'inscris à myAtupri ?" });
+    expect(switching.reply.flow?.id).toBe('registration');
+    const us = await turn(app, { tenant: 'kpt', lang: 'de', message: 'Ich war bei der Visana, kann ich bei euch den Online-Rabatt haben?' });
+    expect(us.reply.kind).toBe('answer');
+  });
+
   it('refuses questions that share our words, politely, with contact', async () => {
     for (const message of ['Welche Franchise soll ich bei meinem Gesundheitszustand wählen?', "Comment j'installe l'app de la Concordia ?"]) {
       const r = await turn(app, { tenant: 'atupri', lang: message.startsWith('Comment') ? 'fr' : 'de', message });
@@ -178,7 +217,7 @@ describe('learning from visitors, with editors in control', () => {
   it('keeps the phrasing of a "did you mean" pick, redacted, for editors and `npm run suggestions`', async () => {
     // A message the assistant is unsure of: the visitor picks what it offers.
     const v = new Visitor(app, 'atupri', 'fr');
-    const first = await v.say("Je m'appelle Hans Meier. portail sécurité docs email ?");
+    const first = await v.say("Je m'appelle Hans Meier. facture et portail");
     const pick = choiceIds(first).find((id) => id.startsWith('faq:'));
     expect(first.reply.kind).toBe('clarify');
     expect(pick).toBeDefined();
