@@ -19,6 +19,7 @@ export type TenantModelData = {
   entryOf: [string, string][];
   insurerNames: string[];
   ours: readonly string[];
+  common: readonly string[];
   ownNames: readonly string[];
 };
 
@@ -31,6 +32,7 @@ export function tenantModelData(model: TenantModel): TenantModelData {
     entryOf: [...model.entryOf],
     insurerNames: [...model.insurerNames],
     ours: model.ours,
+    common: model.common,
     ownNames: model.ownNames,
   };
 }
@@ -51,8 +53,9 @@ export function hydrateTenantModel(data: TenantModelData, indexes: Localized<Lan
     entryOf: new Map(data.entryOf),
     insurerNames: data.insurerNames,
     ours: data.ours,
+    common: data.common,
     ownNames: data.ownNames,
-    vocabulary: vocabularyOf(data.ours, [indexes.fr.analyzer, indexes.de.analyzer, indexes.it.analyzer]),
+    vocabulary: vocabularyOf(data.ours, data.common, [indexes.fr.analyzer, indexes.de.analyzer, indexes.it.analyzer]),
   };
 }
 

@@ -14,7 +14,7 @@ import { fold, words } from '../search/fold.ts';
 import { stopwords } from '../search/stopwords.ts';
 import { random, withTypo, wrapped } from './augment.ts';
 import { featureHash, featureIds, featuresOf, wordFeatureIds } from './features.ts';
-import { buildVocabulary, wordsOf, type Vocabulary } from './vocabulary.ts';
+import { buildVocabulary, commonWordsOf, wordsOf, type Read, type Vocabulary } from './vocabulary.ts';
 import { trainSoftmax, type SoftmaxModel, type TrainingExample } from './softmax.ts';
 
 export type Label =
@@ -45,8 +45,10 @@ export type TenantModel = {
   entryOf: ReadonlyMap<string, string>;
   /** The words of our subjects and of the conversation, in the three languages (not those of out of scope). */
   ours: readonly string[];
+  /** Those of them that many texts use. */
+  common: readonly string[];
   /** The content words of a text that are words of our subjects, and the others. */
-  vocabulary(text: string): { familiar: string[]; strange: string[] };
+  vocabulary(text: string): Read;
   /** The search's ranking of the FAQ for a text: entry id → share of the top scores (summing to 1). */
   retrieve(text: string, lang: Lang): Map<string, number>;
   /**
@@ -227,18 +229,23 @@ export function buildTenantModel(content: Content, search: SearchService, flows:
     return new Map(total > 0 ? hits.map((h) => [h.entry.id, h.score / total]) : []);
   };
   const featureNames = (text: string, lang: Lang) => featuresOf(text, indexes[lang].analyzer);
-  const ours = wordsOf(LANGS.flatMap((lang) => [...oursIn(content, tc, lang)]));
-  const vocabulary = vocabularyOf(ours, LANGS.map((lang) => indexes[lang].analyzer));
+  const texts = LANGS.flatMap((lang) => [...oursIn(content, tc, lang)]);
+  const ours = wordsOf(texts);
+  const common = commonWordsOf(texts, COMMON_IN);
+  const vocabulary = vocabularyOf(ours, common, LANGS.map((lang) => indexes[lang].analyzer));
   const insurerNames = [...new Set(LANGS.map((l) => tc.tenant.insurer[l].split(' ')[0]!))];
   const ownNames = wordsOf([...insurerNames, ...LANGS.map((l) => tc.tenant.portal[l])]);
-  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, vocabulary, insurerNames, ownNames };
+  return { tenant: tenantId, labels, classifier, features, featureNames, handlerOf, entryOf, retrieve, ours, common, vocabulary, insurerNames, ownNames };
 }
 
 /** A tenant's vocabulary from its words, built when a message first needs it. */
-export function vocabularyOf(ours: readonly string[], analyzers: readonly Analyzer[]): TenantModel['vocabulary'] {
+export function vocabularyOf(ours: readonly string[], common: readonly string[], analyzers: readonly Analyzer[]): TenantModel['vocabulary'] {
   let built: Vocabulary | undefined;
-  return (text) => (built ??= buildVocabulary(ours, analyzers, ALL_STOPWORDS)).read(text);
+  return (text) => (built ??= buildVocabulary(ours, common, analyzers, ALL_STOPWORDS)).read(text);
 }
+
+/** A word used by this many of a tenant's texts is one its subjects are made of. */
+const COMMON_IN = 5;
 
 const ALL_STOPWORDS: ReadonlySet<string> = new Set(LANGS.flatMap((l) => [...stopwords[l]]));
 

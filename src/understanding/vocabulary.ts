@@ -16,10 +16,23 @@ export function wordsOf(texts: Iterable<string>): string[] {
   return [...out];
 }
 
-export type Vocabulary = {
-  /** The content words of a text (no stop words, numbers or words under three letters), ours or not. */
-  read(text: string): { familiar: string[]; strange: string[] };
+/** The words that many of the texts use (`least` of them at least): the words our subjects are made of. */
+export function commonWordsOf(texts: Iterable<string>, least: number): string[] {
+  const used = new Map<string, number>();
+  for (const text of texts) for (const w of new Set(words(fold(text)))) used.set(w, (used.get(w) ?? 0) + 1);
+  return [...used].filter(([, n]) => n >= least).map(([w]) => w);
+}
+
+export type Read = {
+  /** The content words of a text (no stop words, numbers or words under three letters) that are ours... */
+  familiar: string[];
+  /** ...those of them that many of our texts use ("documents", "Passwort")... */
+  common: string[];
+  /** ...and the others. */
+  strange: string[];
 };
+
+export type Vocabulary = { read(text: string): Read };
 
 /**
  * Typos are looked for in words this long (one edit; two from `twoFrom`): shorter ones are another word
@@ -32,10 +45,11 @@ const TYPO = { from: 7, twoFrom: 10 } as const;
  * "élections" and "électronique" stay apart), or is a typo of a long word of ours. The languages are
  * one vocabulary: visitors mix them, and a message's language is a guess.
  */
-export function buildVocabulary(ours: readonly string[], analyzers: readonly Pick<Analyzer, 'stems'>[], stop: ReadonlySet<string>): Vocabulary {
+export function buildVocabulary(ours: readonly string[], common: readonly string[], analyzers: readonly Pick<Analyzer, 'stems'>[], stop: ReadonlySet<string>): Vocabulary {
   const known = new Set(ours);
   const stemsOf = (w: string) => analyzers.flatMap((a) => a.stems(w));
   const stems = new Set(ours.flatMap(stemsOf));
+  const commonStems = new Set(common.flatMap(stemsOf));
   // Typos are looked for among words of about the same length only.
   const byLength = new Map<number, string[]>();
   for (const w of known) {
@@ -61,10 +75,14 @@ export function buildVocabulary(ours: readonly string[], analyzers: readonly Pic
         if (w.length < 3 || /^\d/.test(w) || stop.has(w)) continue;
         (isOurs(w) ? familiar : strange).push(w);
       }
-      return { familiar, strange };
+      return { familiar, common: familiar.filter((w) => stemsOf(w).some((s) => commonStems.has(s))), strange };
     },
   };
 }
 
-/** Most of what a text says is in words none of our subjects uses: two of them at least. */
-export const mostlyStrange = ({ familiar, strange }: { familiar: readonly string[]; strange: readonly string[] }): boolean => strange.length >= 2 && strange.length > familiar.length;
+/**
+ * Most of what a text says is in words none of our subjects uses: two of them at least, and more than
+ * ours, a word many of our texts use counting twice ("documents de l'an dernier disparus" is ours;
+ * "gagner les élections fédérales" is not, though one alternate says "combien je gagne").
+ */
+export const mostlyStrange = ({ familiar, common, strange }: Read): boolean => strange.length >= 2 && strange.length > familiar.length + common.length;
