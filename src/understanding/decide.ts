@@ -37,6 +37,8 @@ export const DECISION = {
   learnBelow: 0.6,
   /** Asking which option suits the visitor, at this probability, is advice: people give it. */
   advice: 0.5,
+  /** ...and its subject's answer is offered with the advice when the subject is at least this likely. */
+  adviceSubject: 0.05,
   /** Small talk only in short messages: a greeting before a question is politeness. */
   smalltalkWords: 6,
   /** What a message says of the conversation ("ça ne m'aide pas du tout") may take a few more words. */
@@ -246,8 +248,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   const way = wayOfAsking(u, message);
   const asking = { ...way, advice: u.advice.predict(wording)[ADVICE]! };
   const subject = subjects.find((s) => s.members[0]!.kind === 'faq' || s.members[0]!.kind === 'flow');
-  if (asking.advice >= DECISION.advice && subject && subject.p >= DECISION.confident / 2 && (top.kind === 'oos' || subject === first)) {
-    const entry = subjectEntry(model, subject);
+  if (asking.advice >= DECISION.advice && subject && (top.kind === 'oos' || subject === first)) {
+    // The facts one tap away only where the subject is clear enough to be the one asked about.
+    const entry = subject.p >= DECISION.adviceSubject ? subjectEntry(model, subject) : undefined;
     return understood({ kind: 'advice', ...(entry ? { entry } : {}) }, () => explain(reading, asking), said);
   }
   if (top.kind === 'oos') return understood({ kind: 'oos', p: first.p }, () => explain(reading), said);

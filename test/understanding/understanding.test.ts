@@ -171,7 +171,8 @@ describe('out of scope and not understood', () => {
     const switching = await turn(app, { tenant: 'atupri', lang: 'fr', message: "J'étais chez Helsana jusqu'en décembre, comment je m'inscris à myAtupri ?" });
     expect(switching.reply.flow?.id).toBe('registration');
     const us = await turn(app, { tenant: 'kpt', lang: 'de', message: 'Ich war bei der Visana, kann ich bei euch den Online-Rabatt haben?' });
-    expect(us.reply.kind).toBe('answer');
+    // Not refused: the online discount is answered, or offered among the discounts.
+    expect([...us.reply.sources.map((s) => s.id), ...us.reply.choices.map((c) => c.id.replace(/^faq:/, ''))]).toContain('discount-online');
   });
 
   it('refuses questions that share our words, politely, with contact', async () => {
