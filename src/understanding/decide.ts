@@ -237,7 +237,12 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   // Context around the question ("my son is 17. Can he open an account?"): the sentence that asks most
   // clearly about one of our subjects decides, when it is clearer than the whole.
   const reading = parts.reduce((best, r) => (at(r, inScope).p > at(best, inScope).p + DECISION.margin ? r : best), whole);
-  const subjects = poolBySubject(model, reading.probs);
+  // A question for a detail asks: with a question mark, in the words of one ("bis wann", "et si"), or
+  // in one word ("2500", "und Android"). Without, "perfekt, merci vielmal. das wars." is none,
+  // whatever the label learned.
+  const own = contentWords(model, message);
+  const asksDetail = message.includes('?') || own.length <= 1 || own.some((w) => u.generic[lang].has(w));
+  const subjects = poolBySubject(model, reading.probs).filter((s) => asksDetail || s.members[0]!.kind !== 'detail');
   const [first, second] = subjects;
   if (!first) return understood({ kind: 'clarify', candidates: [] }, () => explain(reading), said);
 

@@ -125,4 +125,11 @@ describe('closings', () => {
     const again = await v.say('danke');
     expect(again.reply.text).toBe(t('de', 'chat:smalltalk.goodbye'));
   });
+  it('thanks in sentences without a question is a closing, not a question for a detail of the answer', async () => {
+    const v = new Visitor(app, 'kpt', 'de');
+    expect((await v.say('Wie drucke ich die Bescheinigung für die Steuern aus?')).reply.kind).toBe('answer');
+    const bye = await v.say('super, vielen dank. das wäre alles.');
+    expect(bye.reply.kind).toBe('smalltalk');
+    expect(bye.reply.sources).toEqual([]);
+  });
 });
