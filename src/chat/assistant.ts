@@ -99,6 +99,9 @@ export function createAssistant(deps: {
         if (!conversation || conversation.tenant !== req.tenant || (owner !== null && owner !== req.subject)) {
           return { ok: false, code: 'unknown_conversation', ...(req.lang ? { lang: req.lang } : {}) };
         }
+        // A signed-in person never takes up an anonymous conversation: its id may be known to whoever
+        // started it, and its history would join the person's contact requests. They start their own.
+        if (owner === null && req.subject !== null) conversation = undefined;
       }
       const tracker = conversation ? readTracker(conversation.state) : emptyTracker();
       const text = 'message' in req.input ? req.input.message : '';

@@ -3,7 +3,10 @@
  * fragment, plain form posts are redirected back to the page (post/redirect/get), so it works without
  * JavaScript. The conversation id travels in the form; without JavaScript the plain page keeps it in a
  * first-party HttpOnly cookie (never in the address, where history or a shared link would expose the
- * transcript); the widget's frame, which has no first-party cookies on a host page, gets it in its address.
+ * transcript). The widget's frame has no first-party cookies on a host page: the host page keeps the id
+ * and takes the conversation up again by posting it (`POST …/chat/resume`) from an origin the tenant
+ * allows. An id in an address is never adopted: a link to a conversation someone else started would
+ * otherwise let them read everything the visitor types into it (conversation fixation).
  */
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
@@ -31,6 +34,12 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
   // Form posts must come from our own pages (the Origin header), which stops cross-site request forgery.
   app.use('/:tenant/:lang/chat', csrf());
 
+  // The tenant's own sites (and this service) may frame the chat and take a conversation up again.
+  const allowedHost = (c: Context<Env>, origin: string) => {
+    const tc = deps.library().content.tenants.get(c.req.param('tenant') ?? '');
+    return !!tc && (tc.tenant.embed.allowedOrigins.map(originOf).includes(origin) || origin === new URL(c.req.url).origin);
+  };
+
   const context = (c: Context<Env>) => {
     const library = deps.library();
     const tc = library.content.tenants.get(c.req.param('tenant') ?? '');
@@ -44,28 +53,19 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, origin: new URL(c.req.url).origin, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
     // The widget's host page, trusted with postMessage only when the tenant allows it to embed the chat.
     const host = c.req.query('host');
-    const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;
-    const hostOrigin = embedded && host && trusted(host) ? host : undefined;
+    const hostOrigin = embedded && host && allowedHost(c, host) ? host : undefined;
     return { ctx, tc, chatPath, embedded, hostOrigin };
   };
 
-  app.get('/:tenant/:lang/chat', async (c) => {
-    const x = context(c);
-    if (!x) return notFound(c, deps);
-    const cookiePath = `/${x.ctx.tenant.id}/`;
-    if (c.req.query('new') === '1') {
-      deleteCookie(c, COOKIE, { path: cookiePath });
-      return c.redirect(x.chatPath, 303);
-    }
-    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
-    // no page of its own for search engines.
-    c.header('Cache-Control', 'private, no-store');
-    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
-    const id = x.embedded ? c.req.query('c') : getCookie(c, COOKIE);
+  /**
+   * The chat page, on the conversation `id` when there is one to show. A signed-in person's conversation
+   * is shown only with their token (the widget keeps conversation ids in the host page's storage, which
+   * the next visitor may share), and an anonymous one only without a token: a signed-in turn never
+   * takes up an anonymous conversation.
+   */
+  const showPage = async (c: Context<Env>, x: NonNullable<ReturnType<typeof context>>, id: string | undefined, subject: string | null = null) => {
     const found = id ? await deps.assistant.history(x.ctx.tenant.id, id) : undefined;
-    // A signed-in person's conversation is not shown to a plain GET, which proves no identity (the
-    // widget keeps conversation ids in the host page's storage, which the next visitor may share).
-    const history = found?.conversation.state.subject == null ? found : undefined;
+    const history = found && (found.conversation.state.subject ?? null) === subject ? found : undefined;
     // Opener isolation where the page opens on a conversation: another site that opens this address
     // gets the visitor's transcript (the cookie travels with a top-level visit) in a window apart. A fresh
     // chat shows a greeting anyone may read, and there the isolation only costs loading time (the browser
@@ -88,6 +88,39 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
         suggestions: history ? [] : await deps.assistant.suggestions(x.ctx.tenant.id, x.ctx.lang, c.req.query('topic')),
       }),
     );
+  };
+
+  app.get('/:tenant/:lang/chat', async (c) => {
+    const x = context(c);
+    if (!x) return notFound(c, deps);
+    const cookiePath = `/${x.ctx.tenant.id}/`;
+    // A new conversation: the plain page forgets its cookie; the frame tells the host page to forget the
+    // id it keeps (static/chat-frame.js).
+    if (c.req.query('new') === '1' && !x.embedded) {
+      deleteCookie(c, COOKIE, { path: cookiePath });
+      return c.redirect(x.chatPath, 303);
+    }
+    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
+    // no page of its own for search engines.
+    c.header('Cache-Control', 'private, no-store');
+    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
+    const id = x.embedded ? undefined : getCookie(c, COOKIE);
+    return showPage(c, x, id);
+  });
+
+  // The widget's frame takes the host page's stored conversation up again by a form post of its own
+  // (same origin only: the CSRF check), with the portal's token when there is one.
+  app.use('/:tenant/:lang/chat/resume', csrf());
+  app.post('/:tenant/:lang/chat/resume', async (c) => {
+    const x = context(c);
+    if (!x || !x.embedded) return notFound(c, deps);
+    c.header('Cache-Control', 'private, no-store');
+    c.header('X-Robots-Tag', 'noindex');
+    const form = await c.req.parseBody();
+    const id = typeof form.conversationId === 'string' && form.conversationId.length <= 80 ? form.conversationId : '';
+    const token = typeof form.token === 'string' ? form.token : '';
+    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : undefined;
+    return showPage(c, x, id || undefined, visitor?.ok ? visitor.subject : null);
   });
 
   app.post('/:tenant/:lang/chat', async (c) => {
@@ -99,34 +132,41 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const choice = str(form.choice);
     const message = str(form.message)?.slice(0, MAX_MESSAGE);
     const htmx = c.req.header('hx-request') === 'true';
-    // Back to the chat page with the same embedding parameters (embed, host); the conversation goes in
-    // the frame's address when embedded, else in the cookie.
-    const pageUrl = (id?: string) => {
-      const params = new URLSearchParams(id && x.embedded ? { c: id } : {});
-      for (const [k, v] of Object.entries(c.req.query())) if (k !== 'c' && k !== 'new') params.set(k, v);
-      const query = params.toString();
-      return query ? `${x.chatPath}?${query}` : x.chatPath;
-    };
-    const back = (id?: string) => {
-      if (!x.embedded) {
-        if (id) setCookie(c, COOKIE, id, { path: `/${x.ctx.tenant.id}/`, httpOnly: true, sameSite: 'Lax', secure: new URL(c.req.url).protocol === 'https:', maxAge: COOKIE_MAX_AGE });
-        else deleteCookie(c, COOKIE, { path: `/${x.ctx.tenant.id}/` });
-      }
-      return c.redirect(id ? `${pageUrl(id)}#${NEWEST}` : pageUrl(), 303);
-    };
-    if (!choice && !message?.trim()) return htmx ? c.body(null, 204) : back(conversationId);
     // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
     // verifies leaves an anonymous visitor, and the frame tells the portal to renew it.
     const token = str(form.token);
     const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : { ok: true as const, subject: null };
     if (!visitor.ok) c.header('HX-Trigger', 'help-assistant-token-invalid');
+    const subject = visitor.ok ? visitor.subject : null;
+    // A fresh chat page with the same embedding parameters (embed, host); in the frame, "new" makes the
+    // host page forget the conversation it keeps.
+    const pageUrl = () => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(c.req.query())) if (k !== 'c' && k !== 'new') params.set(k, v);
+      if (x.embedded) params.set('new', '1');
+      const query = params.toString();
+      return query ? `${x.chatPath}?${query}` : x.chatPath;
+    };
+    // Back to the page on the conversation: the plain page by its cookie (post/redirect/get); the frame,
+    // which has no cookie and never takes an id from its address, gets the page in the answer.
+    const back = (id?: string) => {
+      if (x.embedded) {
+        c.header('Cache-Control', 'private, no-store');
+        c.header('X-Robots-Tag', 'noindex');
+        return showPage(c, x, id, subject);
+      }
+      if (id) setCookie(c, COOKIE, id, { path: `/${x.ctx.tenant.id}/`, httpOnly: true, sameSite: 'Lax', secure: new URL(c.req.url).protocol === 'https:', maxAge: COOKIE_MAX_AGE });
+      else deleteCookie(c, COOKIE, { path: `/${x.ctx.tenant.id}/` });
+      return c.redirect(id ? `${x.chatPath}#${NEWEST}` : x.chatPath, 303);
+    };
+    if (!choice && !message?.trim()) return htmx ? c.body(null, 204) : back(conversationId);
 
     const result = await deps.assistant.reply({
       tenant: x.ctx.tenant.id,
       lang: x.ctx.lang,
       conversationId,
       input: choice ? { choice } : { message: message! },
-      subject: visitor.ok ? visitor.subject : null,
+      subject,
     });
     if (!result.ok) {
       // A conversation that no longer exists: start afresh rather than fail.

@@ -150,7 +150,9 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
 
     await page.reload();
     frame = await openWidget(page);
-    expect(await page.locator('help-assistant iframe').getAttribute('src')).toContain(`&c=${encodeURIComponent(id)}`);
+    // The id reaches the frame by postMessage, never in its address.
+    expect(await page.locator('help-assistant iframe').getAttribute('src')).not.toContain(id);
+    await expect.poll(() => frame.locator('#chat-log .msg.visitor').count()).toBe(1);
     expect(await frame.locator('#chat-log .msg.visitor').allInnerTexts()).toEqual([expect.stringContaining("Qu'est-ce qu'une carte de code ?")]);
     expect(await frame.locator('#chat-form [name=conversationId]').inputValue()).toBe(id);
     // The conversation goes on from there.
@@ -160,10 +162,30 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
     // A new conversation, started inside the frame, replaces the stored one and keeps the protocol.
     await frame.getByRole('link', { name: 'Nouvelle conversation' }).click();
     await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toBeNull();
-    expect(chatFrame(page).url()).toBe(`${assistant.origin}/kpt/fr/chat?embed=1&host=${encodeURIComponent(host.origin)}`);
+    expect(chatFrame(page).url()).toBe(`${assistant.origin}/kpt/fr/chat?embed=1&new=1&host=${encodeURIComponent(host.origin)}`);
     await ask(frame, "Qu'est-ce qu'une carte de code ?");
     await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toMatch(/\S/);
     expect(await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).not.toBe(id);
+  });
+
+  it("never lets a link with someone else's conversation id read what the visitor types", async () => {
+    // The attacker starts a conversation of their own and sends its address to the victim.
+    const api = (body: Record<string, unknown>) =>
+      fetch(`${assistant.origin}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'kpt', lang: 'fr', ...body }) });
+    const id = ((await (await api({ message: 'bonjour' })).json()) as { conversationId: string }).conversationId;
+    const link = `${assistant.origin}/kpt/fr/chat?embed=1&c=${id}`;
+    const context = await browser.newContext();
+    contexts.push(context);
+    const victim = await context.newPage();
+    await victim.goto(link);
+    await victim.locator('#chat-input').fill('Mon e-mail est victime@example.ch');
+    await victim.locator('#chat-input').press('Enter');
+    await expect.poll(() => victim.locator('#chat-log .msg.assistant[data-kind]').count()).toBeGreaterThan(0);
+    expect(await victim.locator('#chat-form [name=conversationId]').inputValue()).not.toBe(id);
+    // What the attacker can read: a fresh page, and their own conversation without the victim's words.
+    expect(await (await fetch(link)).text()).not.toContain('victime@example.ch');
+    const turn = await api({ conversationId: id, message: 'je veux parler à quelqu’un' });
+    expect(JSON.stringify(await turn.json())).not.toContain('victime');
   });
 
   it('works, without continuity, when the host page storage throws', async () => {
@@ -301,7 +323,7 @@ describe.skipIf(!hasChromium)('widget in a host page of another origin', { timeo
     await frame.locator('#chat-input').press('Enter');
     await expect.poll(() => renewals).toEqual([{ tenant: 'kpt' }]);
     await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toBeNull();
-    expect(chatFrame(page).url()).toBe(`${assistant.origin}/kpt/fr/chat?embed=1&host=${encodeURIComponent(host.origin)}`);
+    expect(chatFrame(page).url()).toBe(`${assistant.origin}/kpt/fr/chat?embed=1&new=1&host=${encodeURIComponent(host.origin)}`);
     expect(await frame.locator('#chat-log .msg.visitor').count()).toBe(0);
     expect(await ask(frame, 'Problème de connexion')).toBeTruthy();
   });

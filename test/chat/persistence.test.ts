@@ -36,7 +36,9 @@ describe('conversations survive a restart', () => {
     expect(summary.reply.text).toContain('756123456');
 
     // the chat page shows the whole transcript, from before and after the restart
-    const html = await (await second.app.request(`/atupri/fr/chat?embed=1&c=${id}`)).text();
+    const html = await (
+      await second.app.request('http://localhost/atupri/fr/chat/resume?embed=1', { method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: `conversationId=${id}` })
+    ).text();
     expect(html).toContain('créer un compte myAtupri');
     expect(html).toContain('756123456');
     expect((await second.store.transcript(id)).filter((m) => m.role === 'visitor').map((m) => m.text)).toEqual([

@@ -162,7 +162,7 @@ describe('no internal detail in any response', () => {
 
   it('answers a bug with 500 internal_error in JSON on the API and a plain sorry page elsewhere', async () => {
     await expectError(await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'atupri', message: 'hallo' }) }), 500, 'internal_error');
-    const page = await app.request('/atupri/fr/chat?embed=1&c=abc');
+    const page = await app.request('http://localhost/atupri/fr/chat/resume?embed=1', { method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: 'conversationId=abc' });
     expect(page.status).toBe(500);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expectNoInternals(await page.text());

@@ -110,7 +110,7 @@ describe('POST /:tenant/:lang/chat with htmx', () => {
     expect(html).toContain(escapeHtml(evil));
     // and in the transcript after a reload
     const id = oobConversationId(html);
-    const page = await (await app.request(`/kpt/fr/chat?embed=1&c=${id}`)).text();
+    const { html: page } = await postForm('/kpt/fr/chat/resume?embed=1', { conversationId: id });
     expect(page).not.toContain('<img src=x');
     expect(page).toContain(escapeHtml(evil));
   });
@@ -179,11 +179,49 @@ describe('POST /:tenant/:lang/chat without JavaScript', () => {
     expect((await testApp.store.getConversation(id))!.state.flow?.step).toBe('card');
   });
 
-  it('keeps the embed flag through the redirect', async () => {
-    const { res } = await postForm('/kpt/fr/chat?embed=1', { message: 'bonjour' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(/^\/kpt\/fr\/chat\?c=[\w-]+&embed=1#latest$/);
+  it("answers the frame's plain post with the page on the conversation: no cookie, no id in an address", async () => {
+    const { res, html } = await postForm('/kpt/fr/chat?embed=1', { message: "Qu'est-ce qu'une carte de code ?" });
+    expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(html).toContain(escapeHtml("Qu'est-ce qu'une carte de code ?"));
+    expect(html).toMatch(/name="conversationId" value="[\w-]+"/);
+    expect(html).not.toMatch(/[?&]c=/);
+  });
+});
+
+describe('a conversation stays with the browser it was issued to (conversation fixation)', () => {
+  const started = async () => {
+    // The attacker starts a conversation and knows its id.
+    const { html } = await htmx('/kpt/fr/chat?embed=1', { message: 'bonjour' });
+    return oobConversationId(html);
+  };
+
+  it('never adopts an id from the address, embedded or not', async () => {
+    const id = await started();
+    for (const path of [`/kpt/fr/chat?embed=1&c=${id}`, `/kpt/fr/chat?embed=1&host=http%3A%2F%2Flocalhost&c=${id}`, `/kpt/fr/chat?c=${id}`]) {
+      const html = await (await app.request(path)).text();
+      expect(html, path).not.toContain(id);
+      expect(html, path).not.toContain('class="msg visitor"');
+      expect(html, path).toMatch(/name="conversationId" value=""/);
+    }
+  });
+
+  it("refuses to take a conversation up again from another site's form post", async () => {
+    const id = await started();
+    const { res, html } = await postForm('/kpt/fr/chat/resume?embed=1', { conversationId: id }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    expect(res.status).toBe(403);
+    expect(html).not.toContain(id);
+  });
+
+  it('takes it up again from its own frame, and a fresh page for an unknown id', async () => {
+    const id = await started();
+    const { res, html } = await postForm('/kpt/fr/chat/resume?embed=1', { conversationId: id });
+    expect(res.status).toBe(200);
+    expect(html).toContain(`name="conversationId" value="${id}"`);
+    const unknown = await postForm('/kpt/fr/chat/resume?embed=1', { conversationId: 'x'.repeat(22) });
+    expect(unknown.res.status).toBe(200);
+    expect(unknown.html).toMatch(/name="conversationId" value=""/);
   });
 });
 

@@ -143,21 +143,47 @@ describe('GET /:tenant/:lang/chat?embed=1 (the iframe)', () => {
     expect(html).toContain('data-host-origin="http://help.example"');
   });
 
-  it("shows an anonymous conversation again from its id, never a signed-in person's", async () => {
+  it("takes an anonymous conversation up again without a token, a signed-in person's only with theirs", async () => {
     const start = (authorization?: string) =>
       app.request('/api/chat', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ tenant: 'kpt', lang: 'fr', message: "Qu'est-ce qu'une carte de code ?" }),
       });
-    const page = async (id: string) => (await app.request(`/kpt/fr/chat?embed=1&c=${id}`)).text();
+    const resume = async (id: string, token?: string) =>
+      (
+        await app.request('http://localhost/kpt/fr/chat/resume?embed=1', {
+          method: 'POST',
+          headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ conversationId: id, ...(token ? { token } : {}) }).toString(),
+        })
+      ).text();
     const anonymous = ((await (await start()).json()) as { conversationId: string }).conversationId;
-    expect(await page(anonymous)).toContain(`name="conversationId" value="${anonymous}"`);
+    expect(await resume(anonymous)).toContain(`name="conversationId" value="${anonymous}"`);
     const token = await sign({ sub: 'kpt-demo-marie', tenant: 'kpt', exp: Math.floor(Date.now() / 1000) + 600 }, SECRET, 'HS256');
+    const other = await sign({ sub: 'kpt-demo-someone', tenant: 'kpt', exp: Math.floor(Date.now() / 1000) + 600 }, SECRET, 'HS256');
+    // a signed-in person does not take up the anonymous one
+    expect(await resume(anonymous, token)).not.toContain(anonymous);
     const signedIn = ((await (await start(`Bearer ${token}`)).json()) as { conversationId: string }).conversationId;
-    const html = await page(signedIn);
-    expect(html).not.toContain(signedIn);
-    expect(html).not.toContain('class="msg visitor"');
+    for (const html of [await resume(signedIn), await resume(signedIn, other)]) {
+      expect(html).not.toContain(signedIn);
+      expect(html).not.toContain('class="msg visitor"');
+    }
+    expect(await resume(signedIn, token)).toContain(`name="conversationId" value="${signedIn}"`);
+  });
+
+  it('starts a signed-in turn on an anonymous conversation as a conversation of its own', async () => {
+    const send = (body: Record<string, unknown>, authorization?: string) =>
+      app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ tenant: 'kpt', lang: 'fr', ...body }) });
+    const anonymous = ((await (await send({ message: 'je veux parler à quelqu’un' })).json()) as { conversationId: string }).conversationId;
+    const token = await sign({ sub: 'kpt-demo-marie', tenant: 'kpt', exp: Math.floor(Date.now() / 1000) + 600 }, SECRET, 'HS256');
+    const res = await send({ conversationId: anonymous, message: "Qu'est-ce qu'une carte de code ?" }, `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const own = ((await res.json()) as { conversationId: string }).conversationId;
+    expect(own).not.toBe(anonymous);
+    // the original visitor keeps theirs
+    const again = await send({ conversationId: anonymous, message: 'merci' });
+    expect(((await again.json()) as { conversationId: string }).conversationId).toBe(anonymous);
   });
 
   it('loads no frame script on the full chat page', async () => {

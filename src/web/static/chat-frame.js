@@ -37,6 +37,28 @@
   };
   var tokenInvalid = function () { token = ''; post('tokeninvalid'); };
 
+  // The host page's stored conversation, taken up again by a form post of this frame (same origin, with
+  // the token: a signed-in person's conversation opens for them only). Once: a resumed page that shows
+  // no conversation found none.
+  var resume = function (id) {
+    var field = document.querySelector('#chat-form [name=conversationId]');
+    if ((field && field.value) || /\/resume$/.test(location.pathname)) return;
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = location.pathname + '/resume' + location.search;
+    var add = function (name, value) {
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    };
+    add('conversationId', id);
+    if (token) add('token', token);
+    document.body.appendChild(form);
+    form.submit();
+  };
+
   // After every change of the chat: tell the host the conversation id and an escalation, keep focus usable.
   var update = function () {
     var field = document.querySelector('#chat-form [name=conversationId]');
@@ -62,6 +84,7 @@
     var m = e.data;
     if (e.source != parent || e.origin != hostOrigin || !m || m.v != 1) return;
     if ((m.type == 'init' || m.type == 'token') && typeof m.token == 'string') token = m.token;
+    if (m.type == 'init' && typeof m.conversation == 'string' && m.conversation) resume(m.conversation);
     if (m.type == 'focus' && input()) input().focus({ preventScroll: true });
   });
   document.addEventListener('keydown', function (e) { if (e.key == 'Escape' && !e.defaultPrevented) post('close'); });
@@ -82,6 +105,9 @@
   // Ready at once: a message sent before htmx has loaded (static/enhance.js loads it on the first focus
   // or tap) is held and sent through htmx when it is, never as a full-page post.
   var start = function () {
+    // A new conversation asked for in the frame: the host page forgets the one it keeps, before it hands
+    // that one over in "init".
+    if (new URLSearchParams(location.search).get('new') == '1') { reported = ''; post('conversation', { id: '' }); }
     post('ready');
     update();
     // A conversation taken up again: show where it stopped.

@@ -66,9 +66,10 @@
     closer.setAttribute('aria-label', t[1]);
     if (frame) frame.title = t[0];
   };
+  // The stored conversation is handed to the frame in the "init" message, never in its address: an id in
+  // an address is one anyone could put into a link.
   var src = function () {
-    var c = load();
-    return origin + '/' + tenant + '/' + lang + '/chat?embed=1&host=' + encodeURIComponent(location.origin) + (c ? '&c=' + encodeURIComponent(c) : '') + (topic ? '&topic=' + encodeURIComponent(topic) : '');
+    return origin + '/' + tenant + '/' + lang + '/chat?embed=1&host=' + encodeURIComponent(location.origin) + (topic ? '&topic=' + encodeURIComponent(topic) : '');
   };
   var post = function (m) { m.v = 1; if (frame && ready) frame.contentWindow.postMessage(m, origin); };
   var emit = function (type, detail) {
@@ -112,7 +113,7 @@
     if (!frame || e.source != frame.contentWindow || e.origin != origin || !m || m.v != 1) return;
     if (m.type == 'ready') {
       ready = true;
-      post({ type: 'init', token: token });
+      post({ type: 'init', token: token, conversation: load() });
       if (isOpen) focusChat();
     } else if (m.type == 'conversation' && typeof m.id == 'string') {
       if (m.id != load()) { save(m.id); emit('conversation', { conversationId: m.id }); }
