@@ -15,6 +15,7 @@ import { editorPages, type EditorOptions } from './web/editor.ts';
 import { feedbackPages } from './web/feedback.ts';
 import { apiCors } from './web/cors.ts';
 import type { Env, WebDeps } from './web/context.ts';
+import { textGuard } from './web/text-guard.ts';
 import { ApiError } from './web/errors.ts';
 import { health, readiness } from './web/health.ts';
 import { openapiDocs } from './web/openapi.ts';
@@ -66,6 +67,8 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // Before anything (the rate limits too) keeps a value from the request.
+  app.use(textGuard);
   app.use(rateLimits(deps));
 
   if (deps.metrics) app.route('/metrics', metricsRoute({ metrics: deps.metrics.registry, token: deps.metrics.token, trustProxy: deps.rateLimits?.trustProxy ?? false }));

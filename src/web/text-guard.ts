@@ -1,0 +1,53 @@
+/**
+ * Refuses text no store can keep: U+0000 (PostgreSQL's text type cannot hold it) and lone UTF-16
+ * surrogates (no valid UTF-8 encodes them), in the address's query, in JSON bodies and in forms. Refused
+ * here, at the edge, with the usual 400, on both engines alike, rather than as a database error deep
+ * inside a turn.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Env } from './context.ts';
+import { ApiError } from './errors.ts';
+import { isJson } from './json-body.ts';
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Text that every store keeps as it was typed. */
+export const storable = (s: string) => !UNSTORABLE.test(s);
+
+/** Every string inside a parsed JSON value (keys too). */
+function allStorable(value: unknown): boolean {
+  if (typeof value === 'string') return storable(value);
+  if (Array.isArray(value)) return value.every(allStorable);
+  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => storable(k) && allStorable(v));
+  return true;
+}
+
+const UNSTORED = 'characters that cannot be stored (U+0000 or a lone surrogate)';
+const refuse = (where: 'body' | 'form') => new ApiError(400, 'invalid_body', { detail: `${where}: ${UNSTORED}` });
+
+export const textGuard: MiddlewareHandler<Env> = async (c, next) => {
+  // The raw query string: a lone surrogate cannot even be percent-encoded, so NUL is what can arrive.
+  if (/%00/.test(new URL(c.req.url).search)) throw new ApiError(400, 'invalid_parameter', { detail: `query: ${UNSTORED}` });
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const type = c.req.header('content-type') ?? '';
+    if (isJson(type)) {
+      // Read from a copy: the route reads the body again (and a body that does not parse is its error).
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await c.req.raw.clone().text());
+      } catch {
+        parsed = undefined;
+      }
+      if (!allStorable(parsed)) throw refuse('body');
+    } else if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+      let values: string[] = [];
+      try {
+        const form = await c.req.raw.clone().formData();
+        values = [...form.entries()].flatMap(([k, v]) => (typeof v === 'string' ? [k, v] : [k]));
+      } catch {
+        values = [];
+      }
+      if (!values.every(storable)) throw refuse('form');
+    }
+  }
+  await next();
+};
