@@ -52,7 +52,13 @@ export const tenantSchema = z
           .optional(),
       })
       .strict(),
-    embed: z.object({ allowedOrigins: z.array(z.url({ message: 'an origin like "https://www.example.ch"' })) }).strict(),
+    /**
+     * Sites that may frame the chat and call the API from a browser: https origins only (scheme, host and
+     * port, no path), so a slip cannot let in `javascript:`, `data:` (whose pages send `Origin: null`) or a
+     * plain-http page anyone on the network can rewrite. A loopback page (http://localhost, 127.0.0.1) is
+     * accepted for trying the widget on one's own machine.
+     */
+    embed: z.object({ allowedOrigins: z.array(z.string().refine(isEmbedOrigin, { message: 'an origin like "https://www.example.ch" (https, no path)' })) }).strict(),
     categories: z.array(z.object({ id: z.string().min(1), title: localized }).strict()).min(1),
     /**
      * The guided flows this insurer offers, each with its parameters. The shape of each flow's
@@ -147,3 +153,15 @@ export const understandingSchema = z
 
 /** A flow's id, or "flow/step": phrases that name a step enter the flow there ("login-trouble/password"). */
 export const triggersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?$/, 'a flow id, or a flow id and one of its steps: login-trouble/password'), z.array(z.string().trim().min(2)).min(1));
+
+/** `https://host[:port]` exactly as its origin reads, or a loopback `http://` origin. */
+export function isEmbedOrigin(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const loopback = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return (url.protocol === 'https:' || loopback) && url.origin === value.replace(/\/$/, '');
+}

@@ -13,11 +13,21 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 /** Text that every store keeps as it was typed. */
 export const storable = (s: string) => !UNSTORABLE.test(s);
 
-/** Every string inside a parsed JSON value (keys too). */
+/** Every string inside a parsed JSON value (keys too); without recursion, for bodies nested thousands deep. */
 function allStorable(value: unknown): boolean {
-  if (typeof value === 'string') return storable(value);
-  if (Array.isArray(value)) return value.every(allStorable);
-  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => storable(k) && allStorable(v));
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!storable(v)) return false;
+    } else if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        if (!storable(k)) return false;
+        stack.push(inner);
+      }
+    }
+  }
   return true;
 }
 

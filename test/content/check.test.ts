@@ -210,6 +210,21 @@ describe('checkContent: editor checks', () => {
     expect(check(dir).errors).toEqual([`${shownPath(dir, file)}:${lineOf(dir, file, 'Mehr dazu')}: ${message}`]);
   });
 
+  it.each(['javascript:alert(1)', 'data:text/html,x', 'http://www.acme.example', 'https://www.acme.example/hilfe', 'null', 'https://'])(
+    'refuses the embedding origin %s (https origins only, no path)',
+    (origin) => {
+      const dir = broken('bad-embed-origin', { 'acme/tenant.yaml': (text) => text.replace('- https://www.acme.example', `- ${JSON.stringify(origin)}`) });
+      const { errors } = check(dir);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/allowedOrigins.*an origin like "https:\/\/www\.example\.ch" \(https, no path\)/);
+    },
+  );
+
+  it('accepts https origins and a loopback page to try the widget on', () => {
+    const dir = broken('good-embed-origins', { 'acme/tenant.yaml': (text) => text.replace('- https://www.acme.example', '- https://www.acme.example\n    - https://portal.acme.example:8443\n    - http://localhost:5173') });
+    expect(check(dir).errors).toEqual([]);
+  });
+
   it('accepts Swiss phone numbers written the usual way', () => {
     const file = 'acme/faq/login-password.it.md';
     const dir = broken('good-phones', {
