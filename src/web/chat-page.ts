@@ -64,6 +64,10 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
    * takes up an anonymous conversation.
    */
   const showPage = async (c: Context<Env>, x: NonNullable<ReturnType<typeof context>>, id: string | undefined, subject: string | null = null) => {
+    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
+    // no page of its own for search engines.
+    c.header('Cache-Control', 'private, no-store');
+    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
     const found = id ? await deps.assistant.history(x.ctx.tenant.id, id) : undefined;
     const history = found && (found.conversation.state.subject ?? null) === subject ? found : undefined;
     // Opener isolation where the page opens on a conversation: another site that opens this address
@@ -100,12 +104,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
       deleteCookie(c, COOKIE, { path: cookiePath });
       return c.redirect(x.chatPath, 303);
     }
-    // The page may hold the visitor's conversation: never kept by a shared cache. The widget's frame is
-    // no page of its own for search engines.
-    c.header('Cache-Control', 'private, no-store');
-    if (x.embedded) c.header('X-Robots-Tag', 'noindex');
-    const id = x.embedded ? undefined : getCookie(c, COOKIE);
-    return showPage(c, x, id);
+    return showPage(c, x, x.embedded ? undefined : getCookie(c, COOKIE));
   });
 
   // The widget's frame takes the host page's stored conversation up again by a form post of its own
@@ -114,8 +113,6 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
   app.post('/:tenant/:lang/chat/resume', async (c) => {
     const x = context(c);
     if (!x || !x.embedded) return notFound(c, deps);
-    c.header('Cache-Control', 'private, no-store');
-    c.header('X-Robots-Tag', 'noindex');
     const form = await c.req.parseBody();
     const id = typeof form.conversationId === 'string' && form.conversationId.length <= 80 ? form.conversationId : '';
     const token = typeof form.token === 'string' ? form.token : '';
@@ -150,11 +147,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     // Back to the page on the conversation: the plain page by its cookie (post/redirect/get); the frame,
     // which has no cookie and never takes an id from its address, gets the page in the answer.
     const back = (id?: string) => {
-      if (x.embedded) {
-        c.header('Cache-Control', 'private, no-store');
-        c.header('X-Robots-Tag', 'noindex');
-        return showPage(c, x, id, subject);
-      }
+      if (x.embedded) return showPage(c, x, id, subject);
       if (id) setCookie(c, COOKIE, id, { path: `/${x.ctx.tenant.id}/`, httpOnly: true, sameSite: 'Lax', secure: new URL(c.req.url).protocol === 'https:', maxAge: COOKIE_MAX_AGE });
       else deleteCookie(c, COOKIE, { path: `/${x.ctx.tenant.id}/` });
       return c.redirect(id ? `${x.chatPath}#${NEWEST}` : x.chatPath, 303);
