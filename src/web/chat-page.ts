@@ -4,9 +4,10 @@
  * JavaScript. The conversation id travels in the form; without JavaScript the plain page keeps it in a
  * first-party HttpOnly cookie (never in the address, where history or a shared link would expose the
  * transcript). The widget's frame has no first-party cookies on a host page: the host page keeps the id
- * and takes the conversation up again by posting it (`POST …/chat/resume`) from an origin the tenant
- * allows. An id in an address is never adopted: a link to a conversation someone else started would
- * otherwise let them read everything the visitor types into it (conversation fixation).
+ * and hands it to the frame by postMessage, and the frame takes the conversation up again with a form post
+ * of its own (`POST …/chat/resume`). An id in an address is never adopted: a link to a conversation
+ * someone else started would otherwise let them read everything the visitor types into it (conversation
+ * fixation).
  */
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
@@ -34,12 +35,6 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
   // Form posts must come from our own pages (the Origin header), which stops cross-site request forgery.
   app.use('/:tenant/:lang/chat', csrf());
 
-  // The tenant's own sites (and this service) may frame the chat and take a conversation up again.
-  const allowedHost = (c: Context<Env>, origin: string) => {
-    const tc = deps.library().content.tenants.get(c.req.param('tenant') ?? '');
-    return !!tc && (tc.tenant.embed.allowedOrigins.map(originOf).includes(origin) || origin === new URL(c.req.url).origin);
-  };
-
   const context = (c: Context<Env>) => {
     const library = deps.library();
     const tc = library.content.tenants.get(c.req.param('tenant') ?? '');
@@ -53,9 +48,15 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, origin: new URL(c.req.url).origin, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
     // The widget's host page, trusted with postMessage only when the tenant allows it to embed the chat.
     const host = c.req.query('host');
-    const hostOrigin = embedded && host && allowedHost(c, host) ? host : undefined;
+    const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;
+    const hostOrigin = embedded && host && trusted(host) ? host : undefined;
     return { ctx, tc, chatPath, embedded, hostOrigin };
   };
+
+  // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
+  // verifies leaves an anonymous visitor.
+  const visitorOf = (tenant: string, token: unknown) =>
+    typeof token === 'string' && token ? visitorFrom(`Bearer ${token}`, tenant, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : Promise.resolve({ ok: true as const, subject: null });
 
   /**
    * The chat page, on the conversation `id` when there is one to show. A signed-in person's conversation
@@ -115,9 +116,8 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     if (!x || !x.embedded) return notFound(c, deps);
     const form = await c.req.parseBody();
     const id = typeof form.conversationId === 'string' && form.conversationId.length <= 80 ? form.conversationId : '';
-    const token = typeof form.token === 'string' ? form.token : '';
-    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : undefined;
-    return showPage(c, x, id || undefined, visitor?.ok ? visitor.subject : null);
+    const visitor = await visitorOf(x.ctx.tenant.id, form.token);
+    return showPage(c, x, id || undefined, visitor.ok ? visitor.subject : null);
   });
 
   app.post('/:tenant/:lang/chat', async (c) => {
@@ -129,10 +129,8 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     const choice = str(form.choice);
     const message = str(form.message)?.slice(0, MAX_MESSAGE);
     const htmx = c.req.header('hx-request') === 'true';
-    // The widget's frame forwards the portal's token in the form (never the URL). One that no longer
-    // verifies leaves an anonymous visitor, and the frame tells the portal to renew it.
-    const token = str(form.token);
-    const visitor = token ? await visitorFrom(`Bearer ${token}`, x.ctx.tenant.id, deps.portalTokenSecret, deps.portalTokenMaxLifetime) : { ok: true as const, subject: null };
+    // A refused token: the frame tells the portal to renew it.
+    const visitor = await visitorOf(x.ctx.tenant.id, form.token);
     if (!visitor.ok) c.header('HX-Trigger', 'help-assistant-token-invalid');
     const subject = visitor.ok ? visitor.subject : null;
     // A fresh chat page with the same embedding parameters (embed, host); in the frame, "new" makes the
