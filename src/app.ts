@@ -13,7 +13,7 @@ import { chatPages } from './web/chat-page.ts';
 import { demoPages } from './web/demo.ts';
 import { editorPages, type EditorOptions } from './web/editor.ts';
 import { feedbackPages } from './web/feedback.ts';
-import { apiCors } from './web/cors.ts';
+import { apiCors, ownTenantOnly } from './web/cors.ts';
 import type { Env, WebDeps } from './web/context.ts';
 import { textGuard } from './web/text-guard.ts';
 import { ApiError } from './web/errors.ts';
@@ -69,6 +69,7 @@ export function createApp(deps: AppDeps) {
   );
   // Before anything (the rate limits too) keeps a value from the request.
   app.use(textGuard);
+  app.use('/api/*', ownTenantOnly(deps));
   app.use(rateLimits(deps));
 
   if (deps.metrics) app.route('/metrics', metricsRoute({ metrics: deps.metrics.registry, token: deps.metrics.token, trustProxy: deps.rateLimits?.trustProxy ?? false }));

@@ -17,15 +17,16 @@ export const API_VERSION = '1.0.0';
  * Error codes per status, as the routes raise them. A 503 may carry codes of the storage as well as of
  * the action backend, so its list is open.
  */
-type Errors = Partial<Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503, readonly string[]>>;
+type Errors = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503, readonly string[]>>;
 
-const COMMON: Errors = { 429: ['rate_limited'], 500: ['internal_error'] };
+const COMMON: Errors = { 403: ['forbidden_origin'], 429: ['rate_limited'], 500: ['internal_error'] };
 const JSON_BODY: Errors = { 400: ['invalid_body', 'unsupported_language'], 413: ['payload_too_large'], 415: ['unsupported_media_type'] };
 const OPEN_STATUSES = new Set([503]);
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request: the error code says which part.',
   401: 'The portal token is malformed, expired, badly signed or for another tenant (`invalid_token`: renew it), or an account change was asked without one (`sign_in_required`).',
+  403: 'Called from a browser page whose origin this tenant does not list in `embed.allowedOrigins` (another tenant may): nothing was done.',
   404: 'Unknown tenant, conversation or action.',
   409: 'The first request with this Idempotency-Key is still running (on this or another instance): ask again after `Retry-After` seconds to get its answer.',
   413: 'The body is larger than 16 KiB.',

@@ -56,8 +56,12 @@ describe('GET /widget.js', () => {
 describe('CORS of the JSON API', () => {
   const search = '/api/search?tenant=kpt&lang=fr&q=carte%20de%20code';
 
-  it.each(['https://www.kpt.ch', 'https://kptnet.kpt.ch', 'https://my.atupri.ch'])('allows %s, an origin some tenant allows', async (origin) => {
-    const res = await app.request(search, { headers: { origin } });
+  it.each([
+    ['https://www.kpt.ch', 'kpt'],
+    ['https://kptnet.kpt.ch', 'kpt'],
+    ['https://my.atupri.ch', 'atupri'],
+  ])('allows %s, an origin its tenant %s allows', async (origin, tenant) => {
+    const res = await app.request(`/api/search?tenant=${tenant}&lang=fr&q=mot%20de%20passe`, { headers: { origin } });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(origin);
     expect(res.headers.get('vary')).toMatch(/origin/i);
@@ -102,6 +106,27 @@ describe('CORS of the JSON API', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect(res.headers.get('access-control-allow-methods')).toBeNull();
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden_origin');
+  });
+
+  it("refuses one insurer's site scripting another insurer's API (403 forbidden_origin, nothing done)", async () => {
+    const chat = await app.request('/api/chat', {
+      method: 'POST',
+      headers: { origin: 'https://www.atupri.ch', 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'kpt', lang: 'fr', message: 'bonjour' }),
+    });
+    expect(chat.status).toBe(403);
+    expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('forbidden_origin');
+    const search = await app.request('/api/search?tenant=atupri&lang=de&q=Passwort', { headers: { origin: 'https://kptnet.kpt.ch' } });
+    expect(search.status).toBe(403);
+    const action = await app.request('/api/actions/password-reset', {
+      method: 'POST',
+      headers: { origin: 'https://www.kpt.ch', 'content-type': 'application/json', 'idempotency-key': 'cross-tenant-1' },
+      body: JSON.stringify({ tenant: 'atupri', lang: 'fr', params: { identifier: 'someone@example.ch' } }),
+    });
+    expect(action.status).toBe(403);
+    // Its own tenant's requests go through as before.
+    const own = await app.request('/api/search?tenant=kpt&lang=de&q=Passwort', { headers: { origin: 'https://kptnet.kpt.ch' } });
+    expect(own.status).toBe(200);
   });
 
   it('leaves requests without an Origin (servers, curl, the eval) alone', async () => {
