@@ -13,8 +13,11 @@ const schema = z.object({
   PORTAL_TOKEN_SECRET: z.string().optional(),
   /** Longest lifetime of a portal token (exp minus iat, or minus now without iat), in seconds. */
   PORTAL_TOKEN_MAX_LIFETIME: z.coerce.number().int().positive().default(3600),
-  /** Token that opens the editor pages (status, insights); without it they are closed. */
-  EDITOR_TOKEN: z.string().optional(),
+  /**
+   * Token that opens the editor pages (status, insights); without it they are closed. Long enough that
+   * guessing it is hopeless even before the sign-in throttle counts.
+   */
+  EDITOR_TOKEN: z.string().min(32, 'at least 32 characters (for example `openssl rand -base64 32`)').optional(),
   /** Token that opens GET /metrics from anywhere; without it, only clients on this machine get it. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   ACTIONS_BACKEND: z.enum(['demo', 'http']).default('demo'),

@@ -55,7 +55,7 @@ export function formatters(lang: Lang) {
   };
 }
 
-export type EditorStatus = 200 | 400 | 401 | 404;
+export type EditorStatus = 200 | 400 | 401 | 404 | 429;
 
 /** Renders `views/editor/<view>` with t(), the formatters and the language switch. */
 export function renderEditor(c: Context<Env>, deps: Pick<WebDeps, 'library' | 'defaultTenant'>, view: string, data: Record<string, unknown>, status: EditorStatus = 200) {

@@ -18,6 +18,8 @@ import type { ActionService } from '../actions/service.ts';
 import type { FlowDef } from '../chat/flow-types.ts';
 import type { Store } from '../store/types.ts';
 import type { Env, WebDeps } from './context.ts';
+import { editorSessions, SESSION_SECONDS } from './editor-session.ts';
+import { clientAddress } from './rate-limit.ts';
 import { editorInsights } from './editor-insights.ts';
 import { editorTry } from './editor-try.ts';
 import { rememberEditorLang, renderEditor, type EditorStatus } from './editor-view.ts';
@@ -35,12 +37,17 @@ export type EditorOptions = {
   retentionDays: number;
 };
 
-export type EditorDeps = WebDeps & { store: Store; actions: ActionService; editor?: EditorOptions | undefined };
+export type EditorDeps = WebDeps & {
+  store: Store;
+  actions: ActionService;
+  editor?: EditorOptions | undefined;
+  /** Whether the client address is read from X-Forwarded-For, as for the rate limits. */
+  rateLimits?: { trustProxy?: boolean } | undefined;
+};
 
 /** The session cookie: scoped to the editor pages, signed with a key derived from EDITOR_TOKEN. */
 export const SESSION_COOKIE = 'editor_session';
-/** A session lasts a working day; changing EDITOR_TOKEN ends every session at once. */
-export const SESSION_SECONDS = 8 * 3600;
+export { SESSION_SECONDS };
 
 /** Same time whatever the guess: hashing first gives equal lengths for timingSafeEqual. */
 export function sameToken(given: string, expected: string): boolean {
@@ -48,7 +55,8 @@ export function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-const sessionKey = (token: string) => createHash('sha256').update(`editor-session\u0000${token}`).digest('base64url');
+/** Changing EDITOR_TOKEN changes the key, so it ends every session at once. */
+const cookieKey = (token: string) => createHash('sha256').update(`editor-session\u0000${token}`).digest('base64url');
 
 /** Behind HTTPS (directly, or as a proxy in front says) the cookie is sent over HTTPS only. */
 const overHttps = (c: Context<Env>) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
@@ -61,15 +69,35 @@ export function editorPages(deps: EditorDeps) {
 
   const render = (c: Context<Env>, view: string, data: Record<string, unknown>, status: EditorStatus = 200) => renderEditor(c, deps, view, data, status);
 
-  /** Signed in by a valid session cookie, or a script's Authorization header. */
-  const signedIn = async (c: Context<Env>, token: string) => {
+  const sessions = editorSessions(deps.store, deps.clock);
+  const address = (c: Context<Env>) => clientAddress(c, deps.rateLimits?.trustProxy ?? false);
+  const sessionOf = async (c: Context<Env>, token: string) => {
+    const id = await getSignedCookie(c, cookieKey(token), SESSION_COOKIE);
+    return typeof id === 'string' ? id : undefined;
+  };
+
+  /**
+   * Signed in by an open session, or a script's Authorization header. A wrong header counts as a failed
+   * sign-in; while sign-ins are paused a header is not even compared.
+   */
+  const signedIn = async (c: Context<Env>, token: string): Promise<boolean | { pausedFor: number }> => {
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-    if (bearer) return sameToken(bearer, token);
-    const session = await getSignedCookie(c, sessionKey(token), SESSION_COOKIE);
-    return typeof session === 'string' && /^\d+$/.test(session) && Number(session) * 1000 > deps.clock().getTime();
+    if (bearer) {
+      const paused = await sessions.pausedFor(address(c));
+      if (paused) return { pausedFor: paused };
+      if (sameToken(bearer, token)) return true;
+      const pausing = await sessions.failed(address(c));
+      return pausing ? { pausedFor: pausing } : false;
+    }
+    const id = await sessionOf(c, token);
+    return id !== undefined && (await sessions.isOpen(id));
   };
 
   const signInPage = (c: Context<Env>, next: string, wrongToken = false) => render(c, 'sign-in', { next, wrongToken }, 401);
+  const pausedPage = (c: Context<Env>, next: string, seconds: number) => {
+    c.header('Retry-After', String(seconds));
+    return render(c, 'sign-in', { next, wrongToken: false, pausedMinutes: Math.max(1, Math.ceil(seconds / 60)) }, 429);
+  };
 
   app.use(
     '*',
@@ -88,20 +116,28 @@ export function editorPages(deps: EditorDeps) {
     const form = await c.req.parseBody();
     const next = safeNext(form.next);
     const given = typeof form.token === 'string' ? form.token.trim() : '';
-    if (!given || !sameToken(given, token)) return signInPage(c, next, true);
-    const expires = Math.floor(deps.clock().getTime() / 1000) + SESSION_SECONDS;
-    await setSignedCookie(c, SESSION_COOKIE, String(expires), sessionKey(token), {
+    const paused = await sessions.pausedFor(address(c));
+    if (paused) return pausedPage(c, next, paused);
+    if (!given || !sameToken(given, token)) {
+      const pausing = await sessions.failed(address(c));
+      return pausing ? pausedPage(c, next, pausing) : signInPage(c, next, true);
+    }
+    const session = await sessions.open();
+    await setSignedCookie(c, SESSION_COOKIE, session.id, cookieKey(token), {
       path: '/editor',
       httpOnly: true,
       sameSite: 'Strict',
       secure: overHttps(c),
-      maxAge: SESSION_SECONDS,
+      maxAge: session.maxAgeSeconds,
     });
     c.header('Cache-Control', 'no-store');
     return c.redirect(next, 303);
   });
 
-  app.post('/sign-out', (c) => {
+  app.post('/sign-out', async (c) => {
+    // Ended on the server: a copy of the cookie kept from before opens nothing any more.
+    const id = await sessionOf(c, deps.editor!.token!);
+    if (id !== undefined) await sessions.close(id);
     deleteCookie(c, SESSION_COOKIE, { path: '/editor', secure: overHttps(c) });
     c.header('Cache-Control', 'no-store');
     return c.redirect('/editor/sign-in', 303);
@@ -112,7 +148,9 @@ export function editorPages(deps: EditorDeps) {
   app.use(
     '*',
     createMiddleware<Env>(async (c, next) => {
-      if (!(await signedIn(c, deps.editor!.token!))) {
+      const outcome = await signedIn(c, deps.editor!.token!);
+      if (typeof outcome === 'object') return pausedPage(c, '/editor/status', outcome.pausedFor);
+      if (!outcome) {
         // A token in the address is not taken: it would stay in history and logs. Drop it from `next` too.
         const url = new URL(c.req.url);
         url.searchParams.delete('token');

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, seriousViolations, startAssistant, type Assistant } from '../helpers/browser.ts';
 
-const TOKEN = 'editor token for the browser';
+const TOKEN = 'editor token for the browser, long enough';
 
 describe.skipIf(!hasChromium)('editor sign-in in the browser', { timeout: 60_000 }, () => {
   let browser: Browser;

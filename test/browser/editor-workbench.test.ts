@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, RESULTS, screenshot, seriousViolations, startAssistant, type Assistant } from '../helpers/browser.ts';
 
-const TOKEN = 'editor token for the workbench';
+const TOKEN = 'editor token for the workbench, long enough';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const GAP = "où sont passés mes décomptes de l'année passée";

@@ -8,7 +8,7 @@ import { compose, type Composed } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ROOT } from '../helpers/app.ts';
 
-const TOKEN = 'editor-secret-for-tests';
+const TOKEN = 'editor-secret-for-tests-long-enough-to-keep';
 const ENTRY = 'kpt/faq/login-code-card.fr.md';
 
 let dir: string;

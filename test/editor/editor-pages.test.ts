@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameToken } from '../../src/web/editor.ts';
 import { buildApp, escapeHtml, ROOT, type TestApp } from '../helpers/app.ts';
 
-const TOKEN = 'correct horse battery staple';
+const TOKEN = 'correct horse battery staple, mauve and plain';
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
 /** How scripts sign in: the token in a header, never in the address (the pages in French here). */
 const AUTH = { headers: { authorization: `Bearer ${TOKEN}`, 'accept-language': 'fr-CH, fr;q=0.9' } };
@@ -187,17 +187,18 @@ describe('editor sign-in', () => {
     expect(res.headers.get('set-cookie')).toContain('Secure');
   });
 
-  it('refuses a wrong token, a forged cookie and an expired session', async () => {
+  it('refuses a wrong token and a forged cookie', async () => {
     const wrong = await signIn('guess');
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
     expect(await wrong.text()).toContain('Ce n&#39;est pas le jeton de rédaction.');
     const forged = await app.app.request('/editor/status', { headers: { cookie: 'editor_session=99999999999.AAAA' } });
     expect(forged.status).toBe(401);
-    // A signature is over the expiry: changing it breaks the signature.
+    // The signature is over the session id: another id under the same signature is refused.
     const real = cookieOf(await signIn(TOKEN));
-    const stretched = real.replace(/=(\d+)\./, (_m, exp: string) => `=${Number(exp) + 86_400}.`);
-    expect((await app.app.request('/editor/status', { headers: { cookie: stretched } })).status).toBe(401);
+    const other = real.replace(/=([A-Za-z0-9_-])/, (_m, first: string) => `=${first === 'A' ? 'B' : 'A'}`);
+    expect((await app.app.request('/editor/status', { headers: { cookie: other } })).status).toBe(401);
+    expect((await app.app.request('/editor/status', { headers: { cookie: real } })).status).toBe(200);
   });
 
   it('refuses a sign-in posted from another site (CSRF) and never leads off-site after signing in', async () => {
@@ -208,11 +209,70 @@ describe('editor sign-in', () => {
     expect(protocolRelative.headers.get('location')).toBe('/editor/status');
   });
 
-  it('signs out', async () => {
+  it('signs out on the server: a copy of the cookie kept from before opens nothing any more', async () => {
     const cookie = cookieOf(await signIn(TOKEN));
+    expect((await app.app.request('/editor/status', { headers: { cookie } })).status).toBe(200);
     const out = await app.app.request('http://localhost/editor/sign-out', { method: 'POST', headers: { cookie, origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' } });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/^editor_session=;.*Max-Age=0/);
+    expect((await app.app.request('/editor/status', { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('failed editor sign-ins', () => {
+  let app: TestApp;
+  beforeAll(() => {
+    app = buildApp({ EDITOR_TOKEN: TOKEN, TRUST_PROXY: 'true' });
+  });
+  afterAll(() => app.dispose());
+
+  const from = (address: string, token: string) =>
+    app.app.request('http://localhost/editor/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', 'accept-language': 'de-CH', 'x-forwarded-for': address },
+      body: new URLSearchParams({ token, next: '/editor/status' }).toString(),
+    });
+
+  it('pause an address after ten, and then refuse even the right token, form and header alike', async () => {
+    for (let i = 0; i < 10; i++) expect((await from('203.0.113.7', `guess ${i}`)).status).toBe(401);
+    const paused = await from('203.0.113.7', 'guess 10');
+    expect(paused.status).toBe(429);
+    expect(Number(paused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await paused.text()).toContain('Zu viele fehlgeschlagene Anmeldeversuche');
+    // Guessing right now teaches nothing: it is refused the same way.
+    const right = await from('203.0.113.7', TOKEN);
+    expect(right.status).toBe(429);
+    expect(right.headers.get('set-cookie')).toBeNull();
+    const header = await app.app.request('/editor/status', { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.7' } });
+    expect(header.status).toBe(429);
+    // Another address signs in as usual.
+    expect((await from('198.51.100.20', TOKEN)).status).toBe(303);
+  });
+
+  it('count wrong Authorization headers as failed sign-ins', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await app.app.request('/editor/status', { headers: { authorization: `Bearer guess ${i}`, 'x-forwarded-for': '203.0.113.8' } });
+      expect(res.status).toBe(401);
+    }
+    expect((await app.app.request('/editor/status', { headers: { authorization: 'Bearer guess', 'x-forwarded-for': '203.0.113.8' } })).status).toBe(429);
+    expect((await from('203.0.113.8', TOKEN)).status).toBe(429);
+  });
+
+  it('pause every address once a hundred failed overall, from many addresses', async () => {
+    const t = buildApp({ EDITOR_TOKEN: TOKEN, TRUST_PROXY: 'true' });
+    try {
+      const attempt = (address: string, token: string) =>
+        t.app.request('http://localhost/editor/sign-in', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', 'x-forwarded-for': address },
+          body: new URLSearchParams({ token }).toString(),
+        });
+      for (let i = 0; i < 100; i++) expect((await attempt(`192.0.2.${i}`, 'guess')).status).toBe(401);
+      expect((await attempt('192.0.2.200', 'guess')).status).toBe(429);
+      expect((await attempt('198.51.100.99', TOKEN)).status).toBe(429);
+    } finally {
+      await t.dispose();
+    }
   });
 });
 

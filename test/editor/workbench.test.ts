@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, escapeHtml, ROOT, type TestApp } from '../helpers/app.ts';
 
-const TOKEN = 'workbench editor token';
+const TOKEN = 'workbench editor token, long enough to keep';
 const as = (lang: string, extra: Record<string, string> = {}) => ({ headers: { authorization: `Bearer ${TOKEN}`, 'accept-language': lang, ...extra } });
 const FR = as('fr-CH, fr;q=0.9, en;q=0.5');
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;

@@ -1,4 +1,7 @@
-/** Start-up with a database file that cannot be used ends with one clear line: what is wrong, and where. */
+/**
+ * Start-up with a database file that cannot be used ends with one clear line: what is wrong, and where;
+ * a setting too weak to be safe stops it the same way.
+ */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +14,10 @@ const root = mkdtempSync(join(tmpdir(), 'startup-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs the real entry point until it exits; what it printed, and how it ended. */
-function start(dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function start(dataDir: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/index.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATA_DIR: dataDir, WATCH_CONTENT: 'false', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATA_DIR: dataDir, WATCH_CONTENT: 'false', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -52,5 +55,14 @@ describe('start-up with an unusable database file', () => {
     expect(lines[0]).toContain(`The database ${file} `);
     expect(lines[0]).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at |SqliteError|node_modules/);
+  }, 60_000);
+});
+
+describe('start-up with an editor token too short to be safe', () => {
+  it('exits 1 naming EDITOR_TOKEN and the length it needs', async () => {
+    const run = await start(mkdtempSync(join(root, 'data-')), { EDITOR_TOKEN: 'abc' });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/Configuration error:\s+EDITOR_TOKEN: at least 32 characters/);
+    expect(run.stdout).not.toContain('listening');
   }, 60_000);
 });

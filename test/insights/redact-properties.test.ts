@@ -164,7 +164,7 @@ describe('redact, with generated personal data', () => {
 });
 
 describe('the question log and the insights, with generated personal data', () => {
-  const t = buildApp({ EDITOR_TOKEN: 'editor-token-for-redaction' });
+  const t = buildApp({ EDITOR_TOKEN: 'editor-token-for-redaction-long-enough' });
   afterAll(() => t.dispose());
 
   it('keep none of it, from the chat or the search', async () => {
