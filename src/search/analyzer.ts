@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../content/types.ts';
 import { fold, words } from './fold.ts';
-import { memo, stemmers } from './stemmers.ts';
+import { LONGEST_WORD, memo, stemmers } from './stemmers.ts';
 import { stopwords } from './stopwords.ts';
 
 export type Analyzer = {
@@ -54,8 +54,10 @@ export function createAnalyzer(lang: Lang, synonymGroups: string[][], corpus: st
   // Only German splits compounds: the other languages skip this pass over the whole corpus.
   if (lang === 'de' && Array.isArray(corpus)) for (const text of corpus) for (const s of baseStems(text)) if (s.length >= 3) known.add(s);
 
-  // A word is split once: trying each place costs a stem lookup per letter, and words repeat.
-  const split = lang === 'de' ? memo((w: string) => splitCompound(w, known, stem)) : () => [];
+  // A word is split once: trying each place costs a stem lookup per letter, and words repeat. A word
+  // longer than any compound is not split at all: a thousand letters would be a thousand lookups.
+  const splitOnce = memo((w: string) => splitCompound(w, known, stem));
+  const split = lang === 'de' ? (w: string) => (w.length > LONGEST_WORD ? [] : splitOnce(w)) : () => [];
 
   const negations = NEGATIONS[lang];
   // One message is analysed several times per chat turn (search in two languages, the index's own

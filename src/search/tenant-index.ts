@@ -2,6 +2,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { LANGS, type FaqEntry, type Lang, type Localized, type TenantContent } from '../content/types.ts';
 import { createAnalyzer, SYNONYM_PREFIX, type Analyzer } from './analyzer.ts';
+import { LONGEST_WORD } from './stemmers.ts';
 
 export type SearchOptions = {
   /** Search as you type: the last word may be the start of a longer one. */
@@ -62,7 +63,7 @@ export function buildLangIndex(entries: FaqEntry[], lang: Lang, synonymGroups: s
       boost: { ...BOOST },
       combineWith: 'OR',
       // Typos: one edit in words of 5 letters or more, two from 9 (never on synonym tokens or numbers).
-      fuzzy: (term) => (term.startsWith(SYNONYM_PREFIX) || /^\d/.test(term) || term.length < 5 ? false : term.length >= 9 ? 2 : 1),
+      fuzzy: (term) => (term.startsWith(SYNONYM_PREFIX) || /^\d/.test(term) || term.length < 5 || term.length > LONGEST_WORD ? false : term.length >= 9 ? 2 : 1),
       prefix: (term) => Boolean(options.prefix) && term === last && term.length >= 3,
       weights: { fuzzy: 0.6, prefix: 0.7 },
     });

@@ -11,6 +11,7 @@
  */
 import type { Analyzer } from '../search/analyzer.ts';
 import { fold, words } from '../search/fold.ts';
+import { LONGEST_WORD } from '../search/stemmers.ts';
 
 /**
  * Character n-grams are 3 long, counted on the word with a mark at each end. Adding 4-grams measured no
@@ -38,8 +39,11 @@ const PAIR = hashOn(FNV_OFFSET, 'b:');
 const CONCEPT = hashOn(FNV_OFFSET, 'k:');
 const FIRST = hashOn(FNV_OFFSET, 'first:');
 
-/** Words long enough for n-grams: numbers and one- or two-letter words are only words. */
-const gramsOf = (w: string) => w.length >= 3 && !/^\d/.test(w);
+/**
+ * Words long enough for n-grams: numbers and one- or two-letter words are only words, and so is a word
+ * longer than any real one (a thousand letters would be a thousand n-grams no entry has).
+ */
+const gramsOf = (w: string) => w.length >= 3 && w.length <= LONGEST_WORD && !/^\d/.test(w);
 
 /** The features of a text by name: to explain a decision. */
 export function featuresOf(text: string, analyzer?: Analyzer): string[] {

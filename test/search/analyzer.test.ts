@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, SYNONYM_PREFIX, NEGATION_TOKEN } from '../../src/search/analyzer.ts';
 import { buildLangIndex } from '../../src/search/tenant-index.ts';
+import { LONGEST_WORD, memo } from '../../src/search/stemmers.ts';
 import type { FaqEntry } from '../../src/content/types.ts';
 
 const fr = createAnalyzer('fr', [], []);
@@ -98,6 +99,22 @@ describe('createAnalyzer: German compounds', () => {
   it('leaves a compound whole when the content does not know its parts', () => {
     const de = createAnalyzer('de', [], ['Ein Text über etwas ganz anderes.']);
     expect(de.terms('Vertragsnummer')).toHaveLength(1);
+  });
+
+  it('neither splits nor remembers a word longer than any real one (a thousand letters cost a thousand lookups)', () => {
+    const parts = 'Nummer Vertrag Karte Code Versicherung Franchise Wechsel Passwort'.split(' ');
+    const de = createAnalyzer('de', [], [parts.join(' ')]);
+    expect(de.terms('Versicherungsnummer').length).toBeGreaterThan(1);
+    expect(de.terms('versicherungs'.repeat(80) + 'nummer')).toHaveLength(1);
+    let calls = 0;
+    const counted = memo((w: string) => (calls++, w.length));
+    counted('passwort');
+    counted('passwort');
+    expect(calls).toBe(1);
+    const long = 'x'.repeat(LONGEST_WORD + 1);
+    counted(long);
+    counted(long);
+    expect(calls).toBe(3);
   });
 
   it('splits compounds in German only', () => {
