@@ -127,7 +127,10 @@ function wire(config: Config, overrides: Overrides, logger: Logger, metrics: Met
   // The per-account limit counts in the database: every instance, the API and the chat's flows share it.
   const perAccountPerHour = config.rateLimits.perAccountPerHour;
   const takeAccountToken = (key: string) => store.takeToken(key, perAccountPerHour, 3_600_000, clock().getTime());
-  const actions = countedActions(createActionService({ backend, store, clock, logger, takeAccountToken }), metrics);
+  const { contactPerAddressPerHour, contactPerConversationPerHour } = config.rateLimits;
+  const takeContactToken = (key: string, scope: 'address' | 'conversation') =>
+    store.takeToken(key, scope === 'address' ? contactPerAddressPerHour : contactPerConversationPerHour, 3_600_000, clock().getTime());
+  const actions = countedActions(createActionService({ backend, store, clock, logger, takeAccountToken, takeContactToken }), metrics);
   const current = () => library;
   let builder = typeof built === 'function' ? undefined : built;
   const reloadOnce = async () => {

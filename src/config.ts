@@ -46,6 +46,10 @@ const schema = z.object({
   RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Calls of /api/actions per hour for one account identifier (e-mail, insured number, token subject). */
   RATE_LIMIT_ACCOUNT_PER_HOUR: z.coerce.number().int().positive().default(30),
+  /** Contact requests per hour from one client address (API and chat). */
+  RATE_LIMIT_CONTACT_PER_HOUR: z.coerce.number().int().positive().default(10),
+  /** Contact requests per hour in one conversation. */
+  RATE_LIMIT_CONTACT_CONVERSATION_PER_HOUR: z.coerce.number().int().positive().default(3),
   /** "true" behind a reverse proxy: the client address is then the last one in X-Forwarded-For. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /**
@@ -76,7 +80,15 @@ export type Config = {
   database: { url: string; poolMax: number } | undefined;
   watchContent: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  rateLimits: { perIpPerMinute: number; perConversationPerMinute: number; perAccountPerHour: number; trustProxy: boolean; exempt: string[] };
+  rateLimits: {
+    perIpPerMinute: number;
+    perConversationPerMinute: number;
+    perAccountPerHour: number;
+    contactPerAddressPerHour: number;
+    contactPerConversationPerHour: number;
+    trustProxy: boolean;
+    exempt: string[];
+  };
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -122,6 +134,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         perIpPerMinute: e.RATE_LIMIT_PER_MINUTE,
         perConversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE,
         perAccountPerHour: e.RATE_LIMIT_ACCOUNT_PER_HOUR,
+        contactPerAddressPerHour: e.RATE_LIMIT_CONTACT_PER_HOUR,
+        contactPerConversationPerHour: e.RATE_LIMIT_CONTACT_CONVERSATION_PER_HOUR,
         trustProxy: e.TRUST_PROXY === 'true',
         exempt:
           e.RATE_LIMIT_EXEMPT === 'none'

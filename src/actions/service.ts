@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { StoreUnavailableError, type Store } from '../store/types.ts';
+import { StoreUnavailableError, type Store, type TokenTake } from '../store/types.ts';
 import { accountKeys, takeAll, type TakeToken } from './account-limit.ts';
 import { ACTIONS, type ActionBackend, type ActionName, type ActionParams, type ActionResult } from './types.ts';
 
@@ -20,6 +20,8 @@ export type ActionService = {
     subject: string | null;
     lang: 'fr' | 'de' | 'it';
     idempotencyKey: string;
+    /** The client address, for the per-address limit of contact requests; unset: not limited by address. */
+    client?: string | undefined;
   }): Promise<ActionOutcome>;
   backend: ActionBackend;
 };
@@ -86,6 +88,8 @@ export type ActionServiceDeps = {
   lookupFloorMs?: number;
   /** The per-account limit's bucket (shared by every instance); unset: no limit. */
   takeAccountToken?: TakeToken;
+  /** The buckets of contact requests per client address and per conversation; unset: no such limit. */
+  takeContactToken?: (key: string, scope: 'address' | 'conversation') => Promise<TokenTake>;
   claims?: Partial<ClaimOptions>;
 };
 
@@ -215,6 +219,17 @@ export function createActionService(deps: ActionServiceDeps): ActionService {
       // person with codes and links, and the limit tells nothing about whether the account exists.
       if (deps.takeAccountToken) {
         const refused = await takeAll(deps.takeAccountToken, accountKeys(req.tenant, params, req.subject));
+        if (refused) return { ok: false, reason: 'rate_limited', code: 'rate_limited', retryAfterSeconds: refused.retryAfterSeconds };
+      }
+      // Contact requests need no account, so a new e-mail address each time passes the limit above: they are
+      // also counted per client address and per conversation, each kept a year by support.
+      if (deps.takeContactToken && req.action === 'contact-request') {
+        const take = deps.takeContactToken;
+        const conversation = (params as ContactParams).conversationId;
+        const refused = await takeAll((key) => take(key, key.startsWith('contact-address:') ? 'address' : 'conversation'), [
+          ...(req.client ? [`contact-address:${req.tenant}:${req.client}`] : []),
+          ...(conversation ? [`contact-conversation:${req.tenant}:${conversation}`] : []),
+        ]);
         if (refused) return { ok: false, reason: 'rate_limited', code: 'rate_limited', retryAfterSeconds: refused.retryAfterSeconds };
       }
       const hash = fingerprint(req.action, params);

@@ -28,6 +28,8 @@ export type ChatRequest = {
   input: TurnInput;
   subject: string | null;
   acceptLanguage?: Lang | undefined;
+  /** The client address, counted by the per-address limit of contact requests (unset: not counted). */
+  client?: string | undefined;
 };
 
 export type ChatResult =
@@ -136,8 +138,9 @@ export function createAssistant(deps: {
               subject: req.subject,
               lang,
               idempotencyKey: `${conversationId}:contact:${tracker.runs}`,
+              client: req.client,
             });
-            if (!outcome.ok) return { ok: false };
+            if (!outcome.ok) return { ok: false, limited: outcome.reason === 'rate_limited' };
             const reference = outcome.reference;
             if (!(await deps.store.getContactRequest(reference))) {
               await deps.store.saveContactRequest({

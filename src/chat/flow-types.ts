@@ -19,7 +19,7 @@ export type FlowContext = {
   /** Unique per conversation, flow run and step: the idempotency key of an action. */
   actionKey: (step: string) => string;
   /** Stores a contact request with the conversation's transcript; returns its reference. */
-  submitContact: (form: { name: string; email: string; customerNumber?: string; topic: string; message: string }) => Promise<{ ok: true; reference: string } | { ok: false }>;
+  submitContact: (form: { name: string; email: string; customerNumber?: string; topic: string; message: string }) => Promise<{ ok: true; reference: string } | { ok: false; limited?: boolean }>;
 };
 
 export type StepChoice = { id: string; label: string; next?: string; url?: string };

@@ -57,7 +57,7 @@ export const contact: FlowDef = {
           topic: (ctx.data['choice:topic'] ?? 'topic-other').replace('topic-', ''),
           message: ctx.data.message!,
         });
-        if (!result.ok) return 'failed';
+        if (!result.ok) return result.limited ? 'limited' : 'failed';
         ctx.data.reference = result.reference;
         return 'sent';
       },
@@ -69,5 +69,7 @@ export const contact: FlowDef = {
       choices: (ctx) => [{ id: 'retry', label: ctx.t(k('retry')), next: 'submit' }],
       escalate: true,
     },
+    // Several requests in a short time: the ones sent are with support; the phone line is there if it is urgent.
+    limited: { text: (ctx) => ctx.t(k('limited'), vars(ctx)), end: true, escalate: true },
   },
 };

@@ -39,7 +39,7 @@ export function actionsApi(deps: WebDeps & { actions: ActionService; portalToken
     if (!visitor.ok) throw new ApiError(401, 'invalid_token');
     if (ACTIONS[name].auth && !visitor.subject) throw new ApiError(401, 'sign_in_required');
 
-    const outcome = await deps.actions.run({ tenant: body.tenant, action: name, params: body.params, subject: visitor.subject, lang, idempotencyKey: key });
+    const outcome = await deps.actions.run({ tenant: body.tenant, action: name, params: body.params, subject: visitor.subject, lang, idempotencyKey: key, client: c.get('client') });
     if (outcome.ok) return c.json({ ok: true, action: name, reference: outcome.reference, ...(outcome.details ? { details: outcome.details } : {}) });
     switch (outcome.reason) {
       case 'invalid':

@@ -43,6 +43,7 @@ export function chatApi(deps: WebDeps & { assistant: Assistant; portalTokenSecre
       input: body.message !== undefined ? { message: body.message } : { choice: body.choice! },
       subject: visitor.subject,
       acceptLanguage: fromAcceptLanguage(c.req.header('accept-language')),
+      client: c.get('client'),
     });
     if (!result.ok) throw new ApiError(404, result.code);
     c.set('lang', result.lang);

@@ -158,6 +158,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
       conversationId,
       input: choice ? { choice } : { message: message! },
       subject,
+      client: c.get('client'),
     });
     if (!result.ok) {
       // A conversation that no longer exists: start afresh rather than fail.

@@ -24,6 +24,8 @@ export type Env = {
     frameAncestors?: string[];
     /** The response shows what anyone may read, nothing of a visitor's (help and FAQ pages, a fresh chat). */
     publicContent?: boolean;
+    /** The client address the per-address limits count (unset for an exempt address, such as this machine). */
+    client?: string;
     /** This request's id (X-Request-Id, given or made), on every log line it writes. */
     requestId: string;
     /** The logger of this request: a child of the process's carrying the request id. */

@@ -27,6 +27,9 @@ export type RateLimitOptions = {
   trustProxy: boolean;
   /** Client addresses not limited per address (this machine, by default). */
   exempt: string[];
+  /** Contact requests per hour from one client address, and in one conversation (API and chat alike). */
+  contactPerAddressPerHour: number;
+  contactPerConversationPerHour: number;
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -35,6 +38,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   perAccountPerHour: 30,
   trustProxy: false,
   exempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+  contactPerAddressPerHour: 10,
+  contactPerConversationPerHour: 3,
 };
 
 /** The key used when the request has no socket (app.request in tests, other runtimes). */
@@ -116,6 +121,8 @@ export function rateLimits(deps: Deps) {
     const now = deps.clock().getTime();
 
     const client = clientAddress(c, options.trustProxy);
+    // What the later per-address limits (contact requests) count; an exempt address counts for none.
+    if (!exempt.has(client)) c.set('client', client);
     const refused = exempt.has(client) ? undefined : firstRefusal([() => perIp.take(`ip:${client}`, now)]);
     if (refused) return tooMany(c, deps, refused);
 
