@@ -35,7 +35,7 @@ export type AppDeps = WebDeps & {
   actions: ActionService;
   assistant: Assistant;
   portalTokenSecret: string | undefined;
-  /** The demo action backend is in use: its outbox page is shown at /demo/outbox. */
+  /** The demo action backend's outbox page is shown at /demo/outbox (DEMO_PAGES; development by default). */
   demo: boolean;
   /** Limits per client address, conversation and account; generous defaults when omitted. */
   rateLimits?: Partial<RateLimitOptions>;

@@ -198,7 +198,9 @@ function wire(config: Config, overrides: Overrides, logger: Logger, metrics: Met
     assistant,
     portalTokenSecret: config.portalTokenSecret,
     portalTokenMaxLifetime: config.portalTokenMaxLifetime,
-    demo: config.actions.backend === 'demo',
+    demo: config.demoPages,
+    // In production an absolute link is built from PUBLIC_URL only, never from a request's Host header.
+    publicOrigin: config.publicUrl ?? (config.production ? null : undefined),
     rateLimits: config.rateLimits,
     metrics: { registry: metrics, token: config.metricsToken },
     editor: {

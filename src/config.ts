@@ -20,7 +20,22 @@ const schema = z.object({
   EDITOR_TOKEN: z.string().min(32, 'at least 32 characters (for example `openssl rand -base64 32`)').optional(),
   /** Token that opens GET /metrics from anywhere; without it, only clients on this machine get it. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  ACTIONS_BACKEND: z.enum(['demo', 'http']).default('demo'),
+  /** "production" asks for every setting a live service needs: no demo unless said so. */
+  NODE_ENV: z.string().optional(),
+  /**
+   * The public origin of the service (https://help.example.ch): canonical and hreflang links, the sitemap
+   * and robots.txt are built from it, never from the request's Host header. Unset: from Host in
+   * development; in production no absolute link is built (and the server warns at start).
+   */
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'an origin without a path, such as https://help.example.ch')
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  /** Unset: `demo` in development; in production it must be set (`http`, or `demo` on purpose). */
+  ACTIONS_BACKEND: z.enum(['demo', 'http']).optional(),
+  /** The demo backend's outbox page (/demo/outbox); unset: shown in development only. */
+  DEMO_PAGES: z.enum(['true', 'false']).optional(),
   ACTIONS_BASE_URL: z.url().optional(),
   ACTIONS_TOKEN: z.string().optional(),
   ACTIONS_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
@@ -71,6 +86,12 @@ export type Config = {
   portalTokenMaxLifetime: number;
   editorToken: string | undefined;
   metricsToken: string | undefined;
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** PUBLIC_URL's origin. */
+  publicUrl: string | undefined;
+  /** The demo outbox page is served (only ever with the demo backend). */
+  demoPages: boolean;
   actions:
     | { backend: 'demo' }
     | { backend: 'http'; baseUrl: string; token: string | undefined; timeoutMs: number };
@@ -101,7 +122,12 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   }
   const e = parsed.data;
-  if (e.ACTIONS_BACKEND === 'http' && !e.ACTIONS_BASE_URL) {
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.ACTIONS_BACKEND) {
+    return { ok: false, errors: ['ACTIONS_BACKEND: required with NODE_ENV=production (http for the insurer\'s account backend; demo only to run a demonstration on purpose)'] };
+  }
+  const backend = e.ACTIONS_BACKEND ?? 'demo';
+  if (backend === 'http' && !e.ACTIONS_BASE_URL) {
     return { ok: false, errors: ['ACTIONS_BASE_URL: required when ACTIONS_BACKEND=http'] };
   }
   return {
@@ -117,8 +143,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       portalTokenMaxLifetime: e.PORTAL_TOKEN_MAX_LIFETIME,
       editorToken: e.EDITOR_TOKEN,
       metricsToken: e.METRICS_TOKEN,
+      production,
+      publicUrl: e.PUBLIC_URL,
+      demoPages: backend === 'demo' && (e.DEMO_PAGES ? e.DEMO_PAGES === 'true' : !production),
       actions:
-        e.ACTIONS_BACKEND === 'http'
+        backend === 'http'
           ? { backend: 'http', baseUrl: e.ACTIONS_BASE_URL!, token: e.ACTIONS_TOKEN, timeoutMs: e.ACTIONS_TIMEOUT_MS }
           : { backend: 'demo' },
       logRetentionDays: e.LOG_RETENTION_DAYS,

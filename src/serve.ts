@@ -29,6 +29,12 @@ try {
 }
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  if (config.production && config.actions.backend === 'demo') {
+    logger.warn('ACTIONS_BACKEND=demo in production: codes, links and changes go to the demo accounts, never to the insurer');
+  }
+  if (config.production && !config.publicUrl) {
+    logger.warn('PUBLIC_URL is not set: pages carry no canonical or hreflang links and there is no sitemap, rather than build them from the Host header');
+  }
   logger.info({ url: `http://${config.host}:${info.port}/`, contentVersion: library().content.version, database: store.engine }, 'help assistant listening');
 });
 const stopper = graceful(server as HttpServer);

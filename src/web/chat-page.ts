@@ -17,7 +17,7 @@ import { replyLanguage } from '../chat/language-note.ts';
 import { isLang, type Lang } from '../content/types.ts';
 import { visitorFrom } from './auth.ts';
 import { MAX_MESSAGE } from './chat-api.ts';
-import type { Env, WebDeps } from './context.ts';
+import { linkOrigin, type Env, type WebDeps } from './context.ts';
 import { originOf } from './cors.ts';
 import { errorPage, notFound } from './pages.ts';
 import { renderPage, timelyHints, type PageContext } from './view.ts';
@@ -45,7 +45,7 @@ export function chatPages(deps: WebDeps & { assistant: Assistant; portalTokenSec
     // The widget frames this page on the tenant's own sites only.
     c.set('frameAncestors', tc.tenant.embed.allowedOrigins);
     const chatPath = `/${tc.tenant.id}/${lang}/chat`;
-    const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, origin: new URL(c.req.url).origin, langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
+    const ctx: PageContext = { library, tenant: tc.tenant, lang, embedded, origin: linkOrigin(c, deps), langHref: (l: Lang) => `/${tc.tenant.id}/${l}/chat${embedded ? '?embed=1' : ''}` };
     // The widget's host page, trusted with postMessage only when the tenant allows it to embed the chat.
     const host = c.req.query('host');
     const trusted = (o: string) => tc.tenant.embed.allowedOrigins.map(originOf).includes(o) || o === new URL(c.req.url).origin;

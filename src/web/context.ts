@@ -13,6 +13,11 @@ export type WebDeps = {
   logger: Logger;
   /** Longest accepted lifetime of a portal token, in seconds (PORTAL_TOKEN_MAX_LIFETIME). */
   portalTokenMaxLifetime?: number;
+  /**
+   * Where absolute links point: PUBLIC_URL's origin; `null` builds none (production without PUBLIC_URL);
+   * unset: the request's own origin (development, tests).
+   */
+  publicOrigin?: string | null;
   /** Notes searches that found nothing, for the editors' insights. */
   searchLog?: Pick<SearchLog, 'searched'>;
 };
@@ -32,3 +37,12 @@ export type Env = {
     logger: Logger;
   };
 };
+
+/**
+ * The origin absolute links are built on: the configured public one, none, or (in development) the
+ * request's, which comes from its Host header and so from whoever sent it.
+ */
+export function linkOrigin(c: { req: { url: string } }, deps: Pick<WebDeps, 'publicOrigin'>): string | undefined {
+  if (deps.publicOrigin === null) return undefined;
+  return deps.publicOrigin ?? new URL(c.req.url).origin;
+}

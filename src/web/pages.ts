@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { isLang, type Lang, type TenantContent } from '../content/types.ts';
-import type { Env, WebDeps } from './context.ts';
+import { linkOrigin, type Env, type WebDeps } from './context.ts';
 import { fromAcceptLanguage } from './lang.ts';
 import { entryUrl, snippet } from './results.ts';
 import { describe, faqPage } from './seo.ts';
@@ -42,7 +42,7 @@ export function helpPages(deps: WebDeps) {
       tenant: tc.tenant,
       tc,
       lang,
-      origin: url.origin,
+      origin: linkOrigin(c, deps),
       langHref: (l) => path.replace(`/${tc.tenant.id}/${lang}`, `/${tc.tenant.id}/${l}`),
     });
   };

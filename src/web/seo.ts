@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { LANGS, type FaqEntry } from '../content/types.ts';
-import type { Env, WebDeps } from './context.ts';
+import { linkOrigin, type Env, type WebDeps } from './context.ts';
 
 /** A meta description of about 155 characters, cut at a word. */
 export function describe(text: string, max = 155): string {
@@ -26,14 +26,14 @@ export function faqPage(entries: readonly FaqEntry[], lang: string) {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function searchEngines(deps: Pick<WebDeps, 'library' | 'defaultTenant'>) {
+export function searchEngines(deps: Pick<WebDeps, 'library' | 'defaultTenant' | 'publicOrigin'>) {
   const app = new Hono<Env>();
 
   // Pages without their own icon link (the API reference, the editors' pages) still get one.
   app.get('/favicon.ico', (c) => c.redirect(`/static/favicon/${deps.defaultTenant}.png`, 301));
 
   app.get('/robots.txt', (c) => {
-    const origin = new URL(c.req.url).origin;
+    const origin = linkOrigin(c, deps);
     const body = [
       'User-agent: *',
       // The editors' pages, the demo, the API and the conversations are nobody's search result.
@@ -44,14 +44,16 @@ export function searchEngines(deps: Pick<WebDeps, 'library' | 'defaultTenant'>) 
       'Disallow: /*/chat?',
       'Disallow: /*/search',
       '',
-      `Sitemap: ${origin}/sitemap.xml`,
-      '',
+      // The sitemap's address must be absolute: without a known public origin it is left out.
+      ...(origin ? [`Sitemap: ${origin}/sitemap.xml`, ''] : []),
     ].join('\n');
     return c.body(body, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=3600' });
   });
 
   app.get('/sitemap.xml', (c) => {
-    const origin = new URL(c.req.url).origin;
+    const origin = linkOrigin(c, deps);
+    // A sitemap holds absolute addresses only; with no known public origin there is none to give.
+    if (!origin) return c.notFound();
     const library = deps.library();
     const urls: string[] = [];
     // One <url> per page and language, each naming its alternates (Google's hreflang in sitemaps).

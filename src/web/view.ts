@@ -21,7 +21,7 @@ export type PageContext = {
   langHref: (lang: Lang) => string;
   embedded?: boolean;
   /** The site's origin, for canonical and alternate addresses (absent: no such links). */
-  origin?: string;
+  origin?: string | undefined;
 };
 
 export function renderPage(view: string, ctx: PageContext, data: Record<string, unknown>): string {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/app.ts';
 import { buildChatApp, choiceIds, turn, Visitor } from '../helpers/chat.ts';
 
-const EDITOR_TOKEN = 'editor-secret-for-tests';
+const EDITOR_TOKEN = 'editor-secret-for-understanding-tests';
 const testApp = buildChatApp({ env: { EDITOR_TOKEN } });
 afterAll(() => testApp.dispose());
 const { app, store } = testApp;
