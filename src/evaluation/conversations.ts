@@ -9,9 +9,11 @@ import { matchesAll, normalize } from './cases.ts';
 import type { Fetcher } from './run.ts';
 
 const REPLY_KINDS = ['answer', 'flow', 'clarify', 'escalate', 'smalltalk'] as const;
+/** The single-message format's judged kinds, in a step too: `oos` is anything but an answer or a flow. */
+const SHORTHANDS: Record<string, readonly string[]> = { oos: ['clarify', 'escalate', 'smalltalk'], any: ['answer', 'flow', 'escalate'] };
 const kinds = z
   .string()
-  .transform((s) => s.split('|').map((k) => k.trim()))
+  .transform((s) => [...new Set(s.split('|').flatMap((k) => SHORTHANDS[k.trim()] ?? [k.trim()]))])
   .pipe(z.array(z.enum(REPLY_KINDS)).min(1));
 
 const judged = {
