@@ -141,7 +141,10 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   // After an answer, a message that leans on it is read against its topic first; one that fits
   // nothing there is a new question (understanding leaves out a reading against the topic for a
   // message clearly about something else: "und das Wetter in Bern?").
-  if (u.inTopic && (leansOn(u, d) || (d.kind === 'oos' && u.opensAsFollowUp))) return { case: 'follow-up', decision: u.inTopic };
+  // Out of scope alone, a message is a follow-up when it opens as one or uses a word of the answer
+  // itself ("mi serve per forza un conto PostFinance?"), unless none of its words is the topic's.
+  const outOfScopeOnTopic = d.kind === 'oos' && u.grounding !== 'strange' && (u.opensAsFollowUp || u.grounding === 'shared');
+  if (u.inTopic && (leansOn(u, d) || outOfScopeOnTopic)) return { case: 'follow-up', decision: u.inTopic };
 
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };

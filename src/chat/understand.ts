@@ -6,6 +6,7 @@
  */
 import type { ActName, Intents, Lang, TenantContent } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
+import { stemmers } from '../search/stemmers.ts';
 import { contentWords, decide, DECISION, type Decision } from '../understanding/decide.ts';
 import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
 import { mostlyStrange } from '../understanding/vocabulary.ts';
@@ -34,6 +35,13 @@ export type Understood = {
   says: ActName[];
   /** The message alone with the topic left out: what a correction meant instead. */
   besides(): Decision;
+  /**
+   * How the message's own words stand to the topic's entry (and the entry read in the topic): `shared`
+   * when one of them is a word of that entry that few of our texts use ("PostFinance" after the e-bill
+   * answer), `strange` when it has words of its own and none is the entry's ("Zug", "Olten", "Luzern"
+   * after the documents answer), `neutral` otherwise (no words of its own, or only common ones).
+   */
+  grounding: 'shared' | 'strange' | 'neutral';
 };
 
 export type Understand = (message: string, context: TurnContext) => Understood;
@@ -63,13 +71,23 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     let inTopic: Decision | undefined;
     // Out of scope, and clearly so or in words none of our subjects uses ("und wie wird das Wetter am
     // Wochenende?"), a message is not read as a follow-up of the topic's question.
-    const elsewhere = alone.kind === 'oos' && (alone.p >= CLEARLY_ELSEWHERE || mostlyStrange(model.vocabulary(message)));
+    // A word the topic's answer used itself ("et il faut un compte PostFinance ?") keeps it in view.
+    const own = contentWords(model, message).filter((w) => !understanding.generic[lang].has(w));
+    const topicEntry = topic ? entryText(tc, lang, topic.entry) : undefined;
+    const sharedWith = (text: string | undefined) => (text ? sharing(tc, lang, own, text) : 'none');
+    const onTopic = sharedWith(topicEntry);
+    // A question for a detail in words none of our texts knows ("und wann fährt der Bus nach Bern?") is
+    // not one about the topic either.
+    const strangeWords = mostlyStrange(model.vocabulary(message));
+    const elsewhere =
+      (alone.kind === 'oos' && onTopic !== 'distinctive' && (alone.p >= CLEARLY_ELSEWHERE || strangeWords)) ||
+      (alone.kind === 'detail' && onTopic === 'none' && strangeWords);
     // Gibberish leans on nothing: a message mostly unknown to the model is not read against the topic.
     if (topic && near && !newTopic && !elsewhere && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
       const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
       // The message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
       // names its own subject, which the topic only helps to pick among its neighbours.
-      const own = () => decide(understanding, model, lang, message, prior).decision;
+      const withPrior = () => decide(understanding, model, lang, message, prior).decision;
       // A message that names no subject ("et ça reste valable combien de temps ?") is read with the
       // topic's question before it, as if the visitor had asked both at once; its closing mark dropped
       // so that the two read as one sentence. Not for a message clearly about something else.
@@ -78,7 +96,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
         lead ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
       // A question for a detail names nothing of its own: the topic's question first.
       const namesNothing = alone.kind === 'detail' || contentWords(model, message).every((w) => understanding.generic[lang].has(w));
-      for (const read of namesNothing ? [joined, own] : [own, joined]) {
+      for (const read of namesNothing ? [joined, withPrior] : [withPrior, joined]) {
         const d = read();
         if (d && isNear(d, near)) {
           inTopic = d;
@@ -86,9 +104,13 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
         }
       }
     }
+    const inTopicEntry = inTopic?.kind === 'answer' && inTopic.entry !== topic?.entry ? sharedWith(entryText(tc, lang, inTopic.entry)) : 'none';
+    const shares = [onTopic, inTopicEntry];
+    const grounding = shares.includes('distinctive') ? 'shared' : own.length > 0 && shares.every((x) => x === 'none') ? 'strange' : 'neutral';
     return {
       alone,
       ...(inTopic ? { inTopic } : {}),
+      grounding,
       ownWords: contentWords(model, message).length,
       opensAsFollowUp,
       correction: says(ws, intents[lang].correction),
@@ -103,6 +125,43 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
 function afterAssent(ws: readonly string[], affirm: readonly string[]): readonly string[] {
   const lead = affirm.map((p) => words(fold(p))).filter((pw) => pw.length > 0 && pw.every((w, i) => ws[i] === w)).sort((a, b) => b.length - a.length)[0];
   return lead ? ws.slice(lead.length) : ws;
+}
+
+/** An entry's question and answer. */
+function entryText(tc: TenantContent, lang: Lang, id: string | null): string | undefined {
+  const e = id ? tc.entries[lang].find((x) => x.id === id) : undefined;
+  return e && `${e.question} ${e.text}`;
+}
+
+/**
+ * Which of the words (folded) an entry's text uses too, compared by stem: `distinctive` if one of them is
+ * used by few of the tenant's entries ("PostFinance"), `common` if only widely used ones are ("Dokumente"),
+ * `none` otherwise.
+ */
+function sharing(tc: TenantContent, lang: Lang, own: readonly string[], text: string): 'distinctive' | 'common' | 'none' {
+  const stem = stemmers[lang];
+  const theirs = new Set(words(fold(text)).map(stem));
+  const shared = own.map(stem).filter((w) => theirs.has(w) && !/^\d+$/.test(w));
+  if (shared.length === 0) return 'none';
+  const used = entriesUsing(tc, lang);
+  return shared.some((w) => (used.get(w) ?? 0) <= DISTINCTIVE_IN) ? 'distinctive' : 'common';
+}
+
+/** A word in this many of a tenant's entries at most says which one is meant. */
+const DISTINCTIVE_IN = 2;
+
+/** How many of the tenant's entries use each stem, per language (built once per content). */
+const usage = new WeakMap<TenantContent, Partial<Record<Lang, Map<string, number>>>>();
+function entriesUsing(tc: TenantContent, lang: Lang): Map<string, number> {
+  const byLang = usage.get(tc) ?? {};
+  usage.set(tc, byLang);
+  let used = byLang[lang];
+  if (!used) {
+    used = new Map();
+    for (const e of tc.entries[lang]) for (const w of new Set(words(fold(`${e.question} ${e.text}`)).map(stemmers[lang]))) used.set(w, (used.get(w) ?? 0) + 1);
+    byLang[lang] = used;
+  }
+  return used;
 }
 
 /** Out of scope this surely, a message is not read as a follow-up of the topic's question. */

@@ -232,7 +232,11 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
 
   // Another company's app, portal or e-banking ("PostFinance e-finance login gesperrt"), and not ours:
   // our pages cannot answer it, however much it sounds like our login help.
-  if (aboutAnotherCompany(u, model, typed)) return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
+  // Named as the visitor's own circumstance beside a question of ours ("wie melde ich mich für eBill
+  // an? bin bei der Raiffeisen", "le code n'arrive pas, j'ai un natel Swisscom"), the company is context.
+  if (aboutAnotherCompany(u, model, typed) && !companyIsContext(u, model, message, (r) => at(read(r), inScope).p >= DECISION.confident && at(read(r), inScope).i === at(read(r), () => true).i)) {
+    return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
+  }
 
   // Context around the question ("my son is 17. Can he open an account?"): the sentence that asks most
   // clearly about one of our subjects decides, when it is clearer than the whole.
@@ -338,7 +342,34 @@ function aboutAnotherCompany(u: Understanding, model: TenantModel, typed: string
   const joined = ` ${ws.join(' ')} `;
   const named = (phrase: readonly string[]) => joined.includes(` ${phrase.join(' ')} `);
   if (u.us.some(named)) return false;
-  return u.otherCompanies.some((name) => named(name) && !name.every((w) => model.ours.includes(w)));
+  return othersNamed(u, model, ws).length > 0;
+}
+
+/** The other companies a text names (folded words), leaving out those our own pages speak of. */
+function othersNamed(u: Understanding, model: TenantModel, ws: readonly string[]): (readonly string[])[] {
+  const joined = ` ${ws.join(' ')} `;
+  return u.otherCompanies.filter((name) => joined.includes(` ${name.join(' ')} `) && !name.every((w) => model.ours.includes(w)));
+}
+
+/**
+ * Whether the other company a message names is only the visitor's circumstance: a clause without it asks
+ * clearly about one of our subjects, and each clause that names it says nothing else ("bin bei der Raiffeisen") or
+ * follows that question in words of ours ("…, j'ai un natel Swisscom"). "UBS E-Banking: Passwort vergessen"
+ * and "mon e-banking Raiffeisen est bloqué, vous pouvez m'aider ?" stay about the other company.
+ */
+function companyIsContext(u: Understanding, model: TenantModel, message: string, clearlyOurs: (text: string) => boolean): boolean {
+  const clauses = pieces(message, CLAUSE_END);
+  if (clauses.length < 2) return false;
+  const named = clauses.map((c) => othersNamed(u, model, words(fold(c))));
+  const asks = clauses.findIndex((c, i) => named[i]!.length === 0 && clearlyOurs(c));
+  if (asks < 0) return false;
+  return clauses.every((c, i) => {
+    if (named[i]!.length === 0) return true;
+    const names = new Set(named[i]!.flat());
+    const rest = words(fold(c)).filter((w) => !names.has(w) && !FUNCTION_WORDS.has(w));
+    // After the question, in words of ours ("j'ai un natel Swisscom"); not "la box Swisscom redémarre pas".
+    return rest.length === 0 || (i > asks && model.vocabulary(rest.join(' ')).strange.length === 0);
+  });
 }
 
 /**

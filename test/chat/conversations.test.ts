@@ -47,6 +47,37 @@ describe('a follow-up is read against the last answer', () => {
   });
 });
 
+describe('what the last answer said keeps a message on its topic, and what it never said does not', () => {
+  it('a question naming a word of the answer ("PostFinance" after eBill) is a follow-up, not out of scope', async () => {
+    const v = new Visitor(app, 'kpt', 'fr');
+    expect((await v.say("Comment s'inscrire à eBill ?")).reply.sources[0]?.id).toBe('ebill-register');
+    const bank = await v.say('il faut absolument être chez PostFinance pour ça ?');
+    expect(bank.reply.kind).toBe('answer');
+    expect(bank.reply.sources[0]?.id).toBe('ebill-register');
+  });
+
+  it('a question in words none of our pages uses, opened as a follow-up, is not answered with the last entry', async () => {
+    const v = new Visitor(app, 'kpt', 'de');
+    expect((await v.say('Wo finde ich meine Dokumente im KPTnet?')).reply.sources[0]?.id).toBe('documents-find');
+    const bus = await v.say('und wann fährt eigentlich der Bus nach Bern?');
+    expect(['answer', 'flow']).not.toContain(bus.reply.kind);
+  });
+});
+
+describe('another company named as the visitor\'s own circumstance', () => {
+  it('"bin bei der Raiffeisen" beside an eBill question is context: the question is answered', async () => {
+    const r = await new Visitor(app, 'kpt', 'de').say('Wie melde ich mich für eBill an? Ich bin bei der Raiffeisen.');
+    expect(r.reply.sources[0]?.id).toBe('ebill-register');
+  });
+
+  it("another company's own service stays out of scope, however much it sounds like our login help", async () => {
+    for (const [lang, message] of [['de', 'Raiffeisen E-Banking: Passwort vergessen'], ['fr', 'mot de passe wifi oublié, la box Swisscom redémarre pas']] as const) {
+      const r = await new Visitor(app, 'kpt', lang).say(message);
+      expect(['answer', 'flow'], message).not.toContain(r.reply.kind);
+    }
+  });
+});
+
 describe('flows start where the message points and take what is typed', () => {
   it('"le code sms n\'arrive jamais" enters the login help at the code checks, without asking the problem again', async () => {
     const r = await new Visitor(app, 'kpt', 'fr').say("je n'arrive plus à me connecter, le code sms n'arrive jamais");

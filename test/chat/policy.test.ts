@@ -13,7 +13,7 @@ const flow = (id: string, step?: string, entry?: string): Decision => ({ kind: '
 const oos = (p = 0.9): Decision => ({ kind: 'oos', p });
 
 function understood(alone: Decision, more: Partial<Understood> = {}): Understood {
-  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, says: [], besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
+  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, says: [], grounding: 'neutral', besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
 }
 
 const say = (text: string, more: Partial<Extract<Event, { type: 'message' }>> = {}): Event => ({ type: 'message', text, words: text.split(' ').length, ...more });
@@ -85,8 +85,11 @@ describe('nextMove', () => {
     // Enough words of its own: the message alone decides.
     const own = answer('documents-find');
     expect(nextMove(t, say('où est-ce que je trouve ma nouvelle police dans le portail'), () => understood(own, { inTopic: lost, ownWords: 6 }))).toEqual({ case: 'new-question', decision: own });
-    // Out of scope stays out of scope unless it opens as a follow-up.
+    // Out of scope stays out of scope unless it opens as a follow-up or uses a word of the answer...
     expect(nextMove(t, say('quel temps demain'), () => understood(oos(0.5), { inTopic: lost, ownWords: 2 }))).toEqual({ case: 'new-question', decision: oos(0.5) });
+    expect(nextMove(t, say('il faut une carte Axsionics pour ça'), () => understood(oos(0.5), { inTopic: lost, ownWords: 4, grounding: 'shared' }))).toEqual({ case: 'follow-up', decision: lost });
+    // ...and none of its words is strange to the topic.
+    expect(nextMove(t, say('et le train pour Olten'), () => understood(oos(0.5), { inTopic: lost, ownWords: 3, opensAsFollowUp: true, grounding: 'strange' }))).toEqual({ case: 'new-question', decision: oos(0.5) });
   });
 
   it('a correction leaves out what was understood', () => {
