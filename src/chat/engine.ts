@@ -84,6 +84,8 @@ async function carryOut(turn: Turn, move: Move, said: string | undefined): Promi
       return render.smalltalk(turn, move.intent);
     case 'language':
       return render.smalltalk(turn, 'language');
+    case 'delegate':
+      return delegated(turn);
     case 'frustration':
       return render.unhelpful(turn);
     case 'give-up':
@@ -100,6 +102,20 @@ async function carryOut(turn: Turn, move: Move, said: string | undefined): Promi
     case 'new-question':
       return reply(turn, move.decision, said);
   }
+}
+
+/**
+ * "Can't you do it here?": where a flow does the subject, it runs (signed in it acts; anonymous, it says
+ * where to sign in); an open flow is where it is done already. Otherwise the answer again, saying that
+ * this is for the visitor to do, and how.
+ */
+async function delegated(turn: Turn): Promise<TurnResult> {
+  const tr = turn.tracker;
+  if (tr.flow) return flow.show(turn, tr.flow, tr.flow.step, { prefix: turn.t('chat:delegate.here') });
+  const topic = tr.topic;
+  if (topic?.flow && offers(turn.tenant, topic.flow)) return flow.start(turn, topic.flow);
+  const e = topic?.entry ? turn.entry(topic.entry) : undefined;
+  return e ? render.answer(turn, e, [], undefined, { intro: turn.t('chat:delegate.yours') }) : render.clarify(turn, []);
 }
 
 /** The reply to what a message asks. */

@@ -54,6 +54,8 @@ export type Move =
   | { case: 'closing'; intent: 'thanks' | 'goodbye' }
   /** "In French, please" and nothing else: said in the new language, what can be done. */
   | { case: 'language' }
+  /** "Can't you do it for me here?": what the assistant can do about the subject, or how the visitor does it. */
+  | { case: 'delegate' }
   /** "That does not help": the next closest entries and people, never another subject. */
   | { case: 'frustration' }
   /** The second turn in a row that did not help: contact options lead. */
@@ -104,6 +106,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     if (d.act === 'unhelpful') return t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up' } : { case: 'frustration' };
     // The reply is already in the language asked for: the open step again, or what to ask.
     if (d.act === 'language') return open ? { case: 'jump', step: open.step } : { case: 'language' };
+    if (d.act === 'delegate' && (open || t.topic)) return { case: 'delegate' };
     return { case: 'new-question', decision: { kind: 'clarify', candidates: [] } };
   }
   // "Back to my registration": the paused flow's own subject takes it up again; a question for a fact
@@ -134,6 +137,9 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   }
 
   if (u.correction && t.topic) {
+    // "Ich meine senken, nicht erhöhen": a detail of the same subject corrected, in words of its answer;
+    // the subject stays.
+    if (!isSubject(d) && u.inTopic && aboutTopic(u.inTopic, t) && u.grounding === 'shared') return { case: 'follow-up', decision: u.inTopic };
     const meant = aboutTopic(d, t) || !isSubject(d) ? u.besides() : d;
     return { case: 'correction', decision: meant };
   }

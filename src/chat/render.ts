@@ -34,14 +34,14 @@ export function categoryOf(turn: Turn, l: Label | undefined): string | null {
   return (id && turn.entry(id)?.category) || null;
 }
 
-export function answer(turn: Turn, e: FaqEntry, others: FaqEntry[] = [], offer?: { flow: string; step?: string }): TurnResult {
+export function answer(turn: Turn, e: FaqEntry, others: FaqEntry[] = [], offer?: { flow: string; step?: string }, o: { intro?: string } = {}): TurnResult {
   const tr = turn.tracker;
   tr.unhelpful = 0;
   moveTopic(tr, { entry: e.id, flow: offer?.flow ?? turn.deps.handlerOf(e.id)?.flow ?? null, category: e.category, others: others.map((o) => o.id) });
   return turn.finish(
     {
       kind: 'answer',
-      text: e.text,
+      text: o.intro ? `${o.intro}\n\n${e.text}` : e.text,
       sources: [{ id: e.id, title: e.question, url: faqUrl(turn, e) }],
       flow: null,
       choices: [

@@ -89,7 +89,7 @@ export function loadContent(dir: string, options: LoadOptions = {}): LoadResult 
   }
 
   const synonyms: Synonyms = perLang(join(dir, 'synonyms'), synonymsSchema, []);
-  const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [], unhelpful: [], resume: [], restart: [], language: [], affirm: [], deny: [], correction: [], followUp: [], newTopic: [], ordinals: [] });
+  const intents: Intents = perLang(join(dir, 'intents'), intentsSchema, { contact: [], greeting: [], thanks: [], goodbye: [], unhelpful: [], resume: [], restart: [], language: [], delegate: [], affirm: [], deny: [], correction: [], followUp: [], newTopic: [], ordinals: [] });
 
   // Optional: without these examples the model still learns from the FAQ, triggers and intents alone.
   const understanding = Object.fromEntries(

@@ -117,6 +117,8 @@ export const intentsSchema = z
     restart: phrases.default([]),
     /** "En français, s'il vous plaît": the reply follows the message's language, nothing else is asked. */
     language: phrases.default([]),
+    /** "Can't you do it for me here?": asks what the assistant itself can do about the subject. */
+    delegate: phrases.default([]),
     // Matched as words, not learned: short answers to the question a flow asks.
     /** "Yes", "exactly": presses the step's one confirming button. */
     affirm: phrases.default([]),

@@ -60,8 +60,8 @@ export type Synonyms = Localized<string[][]>;
 
 export type IntentName = 'contact' | 'greeting' | 'thanks' | 'goodbye';
 /** What visitors say about the conversation itself, learned as labels of their own. */
-export type ActName = 'unhelpful' | 'resume' | 'restart' | 'language';
-export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart', 'language'];
+export type ActName = 'unhelpful' | 'resume' | 'restart' | 'language' | 'delegate';
+export const ACT_NAMES: readonly ActName[] = ['unhelpful', 'resume', 'restart', 'language', 'delegate'];
 /** Words matched as they are: short answers to a flow's question, corrections, the opening of a follow-up. */
 export type DialogueWords = { affirm: string[]; deny: string[]; correction: string[]; followUp: string[]; newTopic: string[]; ordinals: string[][] };
 export type Intents = Localized<Record<IntentName | ActName, string[]> & DialogueWords>;

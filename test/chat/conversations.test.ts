@@ -64,6 +64,25 @@ describe('what the last answer said keeps a message on its topic, and what it ne
   });
 });
 
+describe('"can\'t you do it for me?"', () => {
+  it('after an answer on something the visitor does themselves, says so and gives the steps again', async () => {
+    const v = new Visitor(app, 'kpt', 'it');
+    expect((await v.say('come si attiva il login in due passaggi?')).reply.sources[0]?.id).toBe('login-two-step-activate');
+    const r = await v.say('e non potreste farlo voi direttamente?');
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.text.startsWith(t('it', 'chat:delegate.yours'))).toBe(true);
+    expect(r.reply.sources[0]?.id).toBe('login-two-step-activate');
+  });
+
+  it('where a flow does the change, runs it: anonymous, it says where to sign in', async () => {
+    const v = new Visitor(app, 'atupri', 'de');
+    await v.say('Wie kann ich die Unfalldeckung ausschliessen?');
+    const r = await v.say('kannst du das nicht selbst erledigen hier?');
+    expect(r.reply.flow?.id).toBe('accident-cover');
+    expect(fold(r.reply.text)).toMatch(/melden sie sich|anmeld|login/);
+  });
+});
+
 describe('another company named as the visitor\'s own circumstance', () => {
   it('"bin bei der Raiffeisen" beside an eBill question is context: the question is answered', async () => {
     const r = await new Visitor(app, 'kpt', 'de').say('Wie melde ich mich für eBill an? Ich bin bei der Raiffeisen.');

@@ -92,6 +92,19 @@ describe('nextMove', () => {
     expect(nextMove(t, say('et le train pour Olten'), () => understood(oos(0.5), { inTopic: lost, ownWords: 3, opensAsFollowUp: true, grounding: 'strange' }))).toEqual({ case: 'new-question', decision: oos(0.5) });
   });
 
+  it('"can you do it for me?" is about the topic or the open flow; without either it is not understood', () => {
+    const delegate = (): Understood => understood({ kind: 'act', act: 'delegate' });
+    expect(nextMove(afterAnswer('login-two-step-activate'), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'delegate' });
+    expect(nextMove(inFlow('deductible-change', 'amount'), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'delegate' });
+    expect(nextMove(tracker(), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'new-question', decision: { kind: 'clarify', candidates: [] } });
+  });
+
+  it('a correction of a detail in words of the answer keeps the subject', () => {
+    const t = tracker({ topic: { entry: 'coverage-deductible', flow: 'deductible-change', category: null } });
+    const same: Decision = { kind: 'flow', flow: 'deductible-change', entry: 'coverage-deductible', p: 0.6 };
+    expect(nextMove(t, say('non, je voulais dire la baisser'), () => understood(oos(0.3), { correction: true, inTopic: same, grounding: 'shared' }))).toEqual({ case: 'follow-up', decision: same });
+  });
+
   it('a correction leaves out what was understood', () => {
     const instead = answer('documents-find');
     const t = afterAnswer('tax-certificate');
