@@ -97,7 +97,9 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   }
 
   const u = understand();
-  const d = u.alone;
+  // "Hab ich schon probiert, das geht nicht. Ihr seid unmöglich": a clause said it did not help, and
+  // the rest asks for nothing of ours.
+  const d: Decision = u.alone.kind !== 'act' && u.says.includes('unhelpful') && !isSubject(u.alone) && u.alone.kind !== 'contact' ? { kind: 'act', act: 'unhelpful' } : u.alone;
 
   // What the message says of the conversation itself.
   if (d.kind === 'act') {

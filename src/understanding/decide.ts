@@ -134,6 +134,10 @@ function pieces(message: string, cut: RegExp, about: readonly string[] = []): st
 const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
 const CLAUSE_END = /[,;:.!?\n]+/;
 
+/** The names of languages a visitor asks to be answered in, folded, in our three languages and English. */
+const LANGUAGE_NAMES = /(?<![\p{L}\p{N}])(?:fran[cç]ais|franz[oö]e?sisch|francese|french|allemand|deutsch|tedesco|german|italien(?:ne)?|italiano|italienisch|italian|anglais|englisch|inglese|english)(?![\p{L}\p{N}])/giu;
+const withoutLanguageNames = (message: string) => message.replace(LANGUAGE_NAMES, ' ').replace(/\s+/g, ' ').trim() || message;
+
 /** A message without the insurer's names (see `TenantModel.insurerNames`); as it was if nothing else is left. */
 const namePatterns = new WeakMap<readonly string[], RegExp>();
 function withoutNames(message: string, names: readonly string[]): string {
@@ -269,6 +273,16 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
     return understood({ kind: 'clarify', candidates: [] }, () => explain(reading), said);
   }
   if (top.kind === 'act') {
+    // "Vorrei parlare con un operatore in italiano": the language is said, and what else the message
+    // asks decides (the reply follows the message's language anyway).
+    if (top.act === 'language') {
+      const rest = withoutLanguageNames(message);
+      if (rest !== message && contentWords(model, rest).length > 0) {
+        const other = decide(u, model, lang, rest, options);
+        const k = other.decision.kind;
+        if (k === 'contact' || k === 'answer' || k === 'flow') return understood(other.decision, () => other.explanation, [...new Set<ActName>([...said, 'language', ...other.said])]);
+      }
+    }
     if (words(fold(message)).length <= DECISION.actWords) return understood({ kind: 'act', act: top.act }, () => explain(reading), said);
     return understood({ kind: 'clarify', candidates: candidates(model, reading.probs) }, () => explain(reading), said);
   }

@@ -83,6 +83,23 @@ describe('"can\'t you do it for me?"', () => {
   });
 });
 
+describe('what a clause says of the conversation, beside what the message asks', () => {
+  it('"I already tried all that" with a complaint inside a flow is "that does not help", not out of scope', async () => {
+    const v = new Visitor(app, 'atupri', 'de');
+    expect((await v.say('ich habe mein passwort vergessen')).reply.flow?.id).toBe('login-trouble');
+    const r = await v.say('hab ich alles schon gemacht, funktioniert trotzdem nicht. echt mühsam mit euch');
+    const said = (key: string) => testApp.library().t('de', key, { tenant: 'atupri' });
+    expect([said('chat:unhelpful.others'), said('chat:unhelpful.people')]).toContain(r.reply.text);
+    expect(choiceIds(r)).toContain('contact');
+  });
+
+  it('a person asked for in a language is contact options, not only "let us go on in Italian"', async () => {
+    const r = await new Visitor(app, 'kpt', 'it').say('potrei parlare con un operatore in italiano per piacere');
+    expect(r.reply.kind).toBe('escalate');
+    expect(r.lang).toBe('it');
+  });
+});
+
 describe('another company named as the visitor\'s own circumstance', () => {
   it('"bin bei der Raiffeisen" beside an eBill question is context: the question is answered', async () => {
     const r = await new Visitor(app, 'kpt', 'de').say('Wie melde ich mich für eBill an? Ich bin bei der Raiffeisen.');
