@@ -9,7 +9,7 @@ export function turnDeps(library: Library, tc: TenantContent, o: Pick<ChatDeps, 
   const model = library.understanding.tenants.get(tenant);
   return {
     ...o,
-    understand: model ? fromModels(library.understanding, model, tc, library.content.intents) : () => ({ alone: { kind: 'clarify', candidates: [] }, ownWords: 0, opensAsFollowUp: false, correction: false, newTopic: false, says: [], grounding: 'neutral', besides: () => ({ kind: 'clarify', candidates: [] }) }),
+    understand: model ? fromModels(library.understanding, model, tc, library.content.intents) : () => ({ alone: { kind: 'clarify', candidates: [] }, ownWords: 0, opensAsFollowUp: false, correction: false, newTopic: false, says: [], grounding: 'neutral', thanksOnly: false, besides: () => ({ kind: 'clarify', candidates: [] }) }),
     // Every text of the turn speaks of this tenant: its portal, team and what its assistant offers.
     t: (l, key, vars) => library.t(l, key, { tenant, ...vars }),
     handlerOf: (entry) => model?.handlerOf.get(entry),

@@ -108,6 +108,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     if (d.act === 'unhelpful') return t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up' } : { case: 'frustration' };
     // The reply is already in the language asked for: the open step again, or what to ask.
     if (d.act === 'language') return open ? { case: 'jump', step: open.step } : { case: 'language' };
+    if (u.thanksOnly && !open) return { case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' };
     if (d.act === 'delegate' && (open || t.topic)) return { case: 'delegate' };
     return { case: 'new-question', decision: { kind: 'clarify', candidates: [] } };
   }
@@ -132,6 +133,9 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     return { case: 'detour', decision: d };
   }
 
+  // "Super danke, dann mach ich das grad", "merci ça marche !": thanks, and nothing asked of ours but
+  // perhaps the subject just answered.
+  if (u.thanksOnly && (!isSubject(d) || aboutTopic(d, t)) && d.kind !== 'contact') return { case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' };
   if (d.kind === 'smalltalk' && d.intent !== 'greeting') {
     // A second thanks (the first was answered with "anything else?") is a goodbye.
     const closing = d.intent === 'thanks' && t.lastReply?.kind === 'smalltalk' ? 'goodbye' : d.intent;

@@ -7,6 +7,7 @@
 import type { ActName, Intents, Lang, TenantContent } from '../content/types.ts';
 import { fold, words } from '../search/fold.ts';
 import { stemmers } from '../search/stemmers.ts';
+import { questionWords } from '../search/stopwords.ts';
 import { contentWords, decide, DECISION, type Decision } from '../understanding/decide.ts';
 import type { Label, TenantModel, Understanding } from '../understanding/model.ts';
 import { mostlyStrange } from '../understanding/vocabulary.ts';
@@ -29,6 +30,8 @@ export type Understood = {
   opensAsFollowUp: boolean;
   /** The visitor corrects what the last reply understood ("non, je voulais dire…", "nein, ich meine"). */
   correction: boolean;
+  /** It opens with thanks and asks nothing: no question mark, no question word ("super merci, ça marche"). */
+  thanksOnly: boolean;
   /** The visitor says the message is about something else ("autre question", "kurz was anderes"): no follow-up. */
   newTopic: boolean;
   /** What clauses of the message said of the conversation beside what it asks ("ok, zurück zum Thema: …"). */
@@ -107,10 +110,12 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const inTopicEntry = inTopic?.kind === 'answer' && inTopic.entry !== topic?.entry ? sharedWith(entryText(tc, lang, inTopic.entry)) : 'none';
     const shares = [onTopic, inTopicEntry];
     const grounding = shares.includes('distinctive') ? 'shared' : own.length > 0 && shares.every((x) => x === 'none') ? 'strange' : 'neutral';
+    const asks = message.includes('?') || ws.some((w) => questionWords.has(w));
     return {
       alone,
       ...(inTopic ? { inTopic } : {}),
       grounding,
+      thanksOnly: !asks && opensWith(ws, intents[lang].thanks),
       ownWords: contentWords(model, message).length,
       opensAsFollowUp,
       correction: says(ws, intents[lang].correction),
@@ -119,6 +124,15 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
     };
   };
+}
+
+/** One of the phrases is said in the first words ("super danke, dann mach ich das", "perfekt, merci"). */
+function opensWith(ws: readonly string[], phrases: readonly string[]): boolean {
+  const head = ` ${ws.slice(0, 4).join(' ')} `;
+  return phrases.some((p) => {
+    const pw = words(fold(p));
+    return pw.length > 0 && head.includes(` ${pw.join(' ')} `);
+  });
 }
 
 /** The words after a leading "ok", "d'accord", "ja gut": "ok et ce lien ?" opens as "et ce lien ?" does. */

@@ -20,6 +20,8 @@ const QUESTION_WORDS: Record<Lang, string[]> = {
   it: ['perche', 'come', 'quando', 'quanto', 'quanti', 'quante', 'cosa', 'chi', 'quale', 'quali'],
 };
 const ALL_QUESTION_WORDS = Object.values(QUESTION_WORDS).flat();
+/** The question words of the three languages, folded: a message with one asks something. */
+export const questionWords: ReadonlySet<string> = new Set(ALL_QUESTION_WORDS);
 
 const build = (list: string[], questions: string[]) => new Set([...list.map(fold), ...questions].filter((w) => !KEEP.has(w)));
 

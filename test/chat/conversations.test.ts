@@ -184,6 +184,18 @@ describe('questions inside a flow, language switches, and back', () => {
 });
 
 describe('closings', () => {
+  it('thanks that report success or say what the visitor will do next close, while thanks with a question get its answer', async () => {
+    const fr = new Visitor(app, 'kpt', 'fr');
+    await fr.say("le pdf s'affiche tout blanc");
+    expect((await fr.say('super merci, ça marche maintenant')).reply.kind).toBe('smalltalk');
+    const de = new Visitor(app, 'kpt', 'de');
+    await de.say('wie melde ich mich für eBill an?');
+    expect((await de.say('danke, dann mach ich das gleich so')).reply.kind).toBe('smalltalk');
+    const asks = new Visitor(app, 'kpt', 'de');
+    await asks.say('wie melde ich mich für eBill an?');
+    expect((await asks.say('danke, und wie lange dauert das')).reply.kind).not.toBe('smalltalk');
+  });
+
   it('"thanks, that\'s all" after a follow-up closes without asking again', async () => {
     const v = new Visitor(app, 'kpt', 'de');
     await v.say('Was ist eine Codekarte?');

@@ -13,7 +13,7 @@ const flow = (id: string, step?: string, entry?: string): Decision => ({ kind: '
 const oos = (p = 0.9): Decision => ({ kind: 'oos', p });
 
 function understood(alone: Decision, more: Partial<Understood> = {}): Understood {
-  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, says: [], grounding: 'neutral', besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
+  return { alone, ownWords: 5, opensAsFollowUp: false, correction: false, newTopic: false, says: [], grounding: 'neutral', thanksOnly: false, besides: () => ({ kind: 'clarify', candidates: [] }), ...more };
 }
 
 const say = (text: string, more: Partial<Extract<Event, { type: 'message' }>> = {}): Event => ({ type: 'message', text, words: text.split(' ').length, ...more });
@@ -97,6 +97,15 @@ describe('nextMove', () => {
     expect(nextMove(afterAnswer('login-two-step-activate'), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'delegate' });
     expect(nextMove(inFlow('deductible-change', 'amount'), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'delegate' });
     expect(nextMove(tracker(), say('vous pouvez le faire pour moi ?'), delegate)).toEqual({ case: 'new-question', decision: { kind: 'clarify', candidates: [] } });
+  });
+
+  it('thanks that ask nothing close, whatever else the words looked like', () => {
+    const t = afterAnswer('ebill-register');
+    expect(nextMove(t, say('danke, dann mach ich das'), () => understood({ kind: 'act', act: 'delegate' }, { thanksOnly: true }))).toEqual({ case: 'closing', intent: 'thanks' });
+    expect(nextMove(t, say('merci ça marche'), () => understood({ kind: 'detail' }, { thanksOnly: true, inTopic: answer('ebill-register') }))).toEqual({ case: 'closing', intent: 'thanks' });
+    // Thanks, then another subject: the subject is answered.
+    const other = answer('documents-find');
+    expect(nextMove(t, say('merci, où sont mes documents'), () => understood(other, { thanksOnly: true }))).toEqual({ case: 'new-question', decision: other });
   });
 
   it('a correction of a detail in words of the answer keeps the subject', () => {
