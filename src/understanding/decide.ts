@@ -134,6 +134,17 @@ function pieces(message: string, cut: RegExp, about: readonly string[] = []): st
 const SENTENCE_END = /(?<=[.!?;])\s+|\n+/;
 const CLAUSE_END = /[,;:.!?\n]+/;
 
+/**
+ * Whether a text holds program code or markup: an SQL query, or several of the symbols code is written
+ * with and one of its shapes (braces, an arrow, a call, a statement's semicolon, a closing tag). A phone
+ * number in brackets or a list with a semicolon has too few.
+ */
+export function looksLikeCode(text: string): boolean {
+  const symbols = text.match(/[{}[\]();=<>`$\\]/g)?.length ?? 0;
+  const sql = /\bselect\s+(?:\*|\w+(?:\s*,\s*\w+)*)\s+from\s+\w+/i.test(text);
+  return sql || (symbols >= 5 && /[{}]|=>|\w\(.*\)|;\s*\S|<\/\w/.test(text));
+}
+
 /** The names of languages a visitor asks to be answered in, folded, in our three languages and English. */
 const LANGUAGE_NAMES = /(?<![\p{L}\p{N}])(?:fran[cç]ais|franz[oö]e?sisch|francese|french|allemand|deutsch|tedesco|german|italien(?:ne)?|italiano|italienisch|italian|anglais|englisch|inglese|english)(?![\p{L}\p{N}])/giu;
 const withoutLanguageNames = (message: string) => message.replace(LANGUAGE_NAMES, ' ').replace(/\s+/g, ' ').trim() || message;
@@ -236,6 +247,10 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
 
   // Another company's app, portal or e-banking ("PostFinance e-finance login gesperrt"), and not ours:
   // our pages cannot answer it, however much it sounds like our login help.
+  // A snippet of program code or markup asks about software of the visitor's own, not our portal,
+  // however many of our words ("login", "Passwort") it holds.
+  if (looksLikeCode(typed)) return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
+
   // Named as the visitor's own circumstance beside a question of ours ("wie melde ich mich für eBill
   // an? bin bei der Raiffeisen", "le code n'arrive pas, j'ai un natel Swisscom"), the company is context.
   if (aboutAnotherCompany(u, model, typed) && !companyIsContext(u, model, message, (r) => at(read(r), inScope).p >= DECISION.confident && at(read(r), inScope).i === at(read(r), () => true).i)) {

@@ -100,6 +100,17 @@ describe('what a clause says of the conversation, beside what the message asks',
   });
 });
 
+describe('program code pasted into the chat', () => {
+  it('is out of scope, however many login words it holds; a phone number in brackets is not code', async () => {
+    for (const message of ["const res = await fetch('/login', { method: 'POST' }); j'ai toujours 403 avec mon mot de passe", 'SELECT password FROM users WHERE login = 1 geht nicht']) {
+      const r = await new Visitor(app, 'kpt', 'fr').say(message);
+      expect(['answer', 'flow'], message).not.toContain(r.reply.kind);
+    }
+    const r = await new Visitor(app, 'kpt', 'de').say('Ich habe mein Passwort vergessen (Vertrag 1234 5678); bitte helfen');
+    expect(r.reply.flow?.id).toBe('login-trouble');
+  });
+});
+
 describe('another company named as the visitor\'s own circumstance', () => {
   it('"bin bei der Raiffeisen" beside an eBill question is context: the question is answered', async () => {
     const r = await new Visitor(app, 'kpt', 'de').say('Wie melde ich mich für eBill an? Ich bin bei der Raiffeisen.');
