@@ -89,7 +89,8 @@ async function carryOut(turn: Turn, move: Move, said: string | undefined): Promi
     case 'frustration':
       return render.unhelpful(turn);
     case 'give-up':
-      return render.escalate(turn, turn.t('chat:clarify.giveUp'));
+      // Said it did not help: sorry for that; otherwise nothing was found twice.
+      return render.escalate(turn, turn.t(move.saidUnhelpful ? 'chat:unhelpful.people' : 'chat:clarify.giveUp'));
     case 'correction':
       // What was understood is dropped, not kept to resume: the visitor said it was not meant.
       tr.flow = null;

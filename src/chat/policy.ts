@@ -58,8 +58,8 @@ export type Move =
   | { case: 'delegate' }
   /** "That does not help": the next closest entries and people, never another subject. */
   | { case: 'frustration' }
-  /** The second turn in a row that did not help: contact options lead. */
-  | { case: 'give-up' }
+  /** The second turn in a row that did not help (or "that does not help" inside a flow): contact options lead. */
+  | { case: 'give-up'; saidUnhelpful?: true }
   /** A short or elliptic message after an answer, read against its topic. */
   | { case: 'follow-up'; decision: Decision }
   /** "No, I meant…": what the last reply understood is left out (and an open flow left). */
@@ -105,7 +105,8 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   if (d.kind === 'act') {
     if (d.act === 'resume' && (t.paused || open)) return { case: 'resume' };
     if (d.act === 'restart' && (open || t.paused)) return { case: 'restart' };
-    if (d.act === 'unhelpful') return t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up' } : { case: 'frustration' };
+    // Inside a flow the visitor has already followed its steps: people lead at once.
+    if (d.act === 'unhelpful') return open || t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up', saidUnhelpful: true } : { case: 'frustration' };
     // The reply is already in the language asked for: the open step again, or what to ask.
     if (d.act === 'language') return open ? { case: 'jump', step: open.step } : { case: 'language' };
     if (u.thanksOnly && !open) return { case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' };

@@ -77,7 +77,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     // A word the topic's answer used itself ("et il faut un compte PostFinance ?") keeps it in view.
     const own = contentWords(model, message).filter((w) => !understanding.generic[lang].has(w));
     const topicEntry = topic ? entryText(tc, lang, topic.entry) : undefined;
-    const sharedWith = (text: string | undefined) => (text ? sharing(tc, lang, own, text) : 'none');
+    const sharedWith = (text: string | undefined) => (text ? sharing(tc, lang, own, text, model) : 'none');
     const onTopic = sharedWith(topicEntry);
     // A question for a detail in words none of our texts knows ("und wann fährt der Bus nach Bern?") is
     // not one about the topic either.
@@ -152,9 +152,10 @@ function entryText(tc: TenantContent, lang: Lang, id: string | null): string | u
  * used by few of the tenant's entries ("PostFinance"), `common` if only widely used ones are ("Dokumente"),
  * `none` otherwise.
  */
-function sharing(tc: TenantContent, lang: Lang, own: readonly string[], text: string): 'distinctive' | 'common' | 'none' {
+function sharing(tc: TenantContent, lang: Lang, own: readonly string[], text: string, model: TenantModel): 'distinctive' | 'common' | 'none' {
   const stem = stemmers[lang];
-  const theirs = new Set(words(fold(text)).map(stem));
+  // Content words on both sides: "nächste" and "nach" share a stem, not a subject.
+  const theirs = new Set(contentWords(model, text).map(stem));
   const shared = own.map(stem).filter((w) => theirs.has(w) && !/^\d+$/.test(w));
   if (shared.length === 0) return 'none';
   const used = entriesUsing(tc, lang);

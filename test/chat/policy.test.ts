@@ -129,7 +129,9 @@ describe('nextMove', () => {
     expect(nextMove(thanked, say('merci'), () => understood({ kind: 'smalltalk', intent: 'thanks' }))).toEqual({ case: 'closing', intent: 'goodbye' });
     const unhelpful = () => understood({ kind: 'act', act: 'unhelpful' });
     expect(nextMove(afterAnswer('login-sms-code'), say("ça m'aide pas"), unhelpful)).toEqual({ case: 'frustration' });
-    expect(nextMove(tracker({ unhelpful: POLICY.unhelpfulTurns - 1 }), say("ça m'aide toujours pas"), unhelpful)).toEqual({ case: 'give-up' });
+    expect(nextMove(tracker({ unhelpful: POLICY.unhelpfulTurns - 1 }), say("ça m'aide toujours pas"), unhelpful)).toEqual({ case: 'give-up', saidUnhelpful: true });
+    // Inside a flow, whose steps the visitor has followed already, at once.
+    expect(nextMove(inFlow('login-trouble', 'password'), say("j'ai déjà tout essayé, rien ne marche"), unhelpful)).toEqual({ case: 'give-up', saidUnhelpful: true });
     expect(nextMove(tracker({ unhelpful: POLICY.unhelpfulTurns - 1 }), say('asdf'), () => understood({ kind: 'clarify', candidates: [] }))).toEqual({ case: 'give-up' });
   });
 
