@@ -18,6 +18,8 @@ export const POLICY = {
   ellipticWords: 3,
   /** A message this short that is not a valid value for the field asked is a mistyped value, not a question. */
   valueWords: 3,
+  /** A correction that names a subject at least this surely means it; less surely, the topic's neighbours are likelier. */
+  clearSubject: 0.6,
 } as const;
 
 export type MessageEvent = {
@@ -70,6 +72,8 @@ export type Move =
   | { case: 'new-question'; decision: Decision };
 
 const isSubject = (d: Decision) => d.kind === 'answer' || d.kind === 'flow';
+/** A subject named this surely is what a correction meant, neighbour of the topic or not. */
+const isClear = (d: Decision) => isSubject(d) && (d as { p: number }).p >= POLICY.clearSubject;
 const notHelping = (d: Decision) => d.kind === 'clarify' || d.kind === 'oos';
 
 /** Whether a decision is about the tracker's topic (its entry or its flow). */
@@ -147,7 +151,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     // "Ich meine senken, nicht erhöhen": a detail of the same subject corrected, in words of its answer;
     // the subject stays.
     if (!isSubject(d) && u.inTopic && aboutTopic(u.inTopic, t) && u.grounding === 'shared') return { case: 'follow-up', decision: u.inTopic };
-    const meant = aboutTopic(d, t) || !isSubject(d) ? u.besides() : d;
+    const meant = aboutTopic(d, t) || !isSubject(d) || !isClear(d) ? u.besides() : d;
     return { case: 'correction', decision: meant };
   }
 

@@ -121,7 +121,9 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       correction: says(ws, intents[lang].correction),
       newTopic,
       says: read.said,
-      besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {} }).decision,
+      // What a correction meant is most often a neighbour of what was understood ("umgekehrt: eintreten"
+      // after leaving): the topic left out, its neighbours likelier.
+      besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {}, ...(near ? { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] } : {}) }).decision,
     };
   };
 }

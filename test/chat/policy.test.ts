@@ -108,6 +108,15 @@ describe('nextMove', () => {
     expect(nextMove(t, say('merci, où sont mes documents'), () => understood(other, { thanksOnly: true }))).toEqual({ case: 'new-question', decision: other });
   });
 
+  it('a correction that names another subject unsurely means what it says besides the topic', () => {
+    const t = afterAnswer('online-leave-date');
+    const unsure = answer('login-trouble', 0.35);
+    const sibling = answer('online-join-date', 0.5);
+    expect(nextMove(t, say('nein, umgekehrt: ab wann kann ich eintreten'), () => understood(unsure, { correction: true, besides: () => sibling }))).toEqual({ case: 'correction', decision: sibling });
+    const clear = answer('documents-find', 0.8);
+    expect(nextMove(t, say('nein, ich meinte wo meine Police ist'), () => understood(clear, { correction: true, besides: () => sibling }))).toEqual({ case: 'correction', decision: clear });
+  });
+
   it('a correction of a detail in words of the answer keeps the subject', () => {
     const t = tracker({ topic: { entry: 'coverage-deductible', flow: 'deductible-change', category: null } });
     const same: Decision = { kind: 'flow', flow: 'deductible-change', entry: 'coverage-deductible', p: 0.6 };
