@@ -148,11 +148,12 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   }
 
   if (u.correction && t.topic) {
-    // "Ich meine senken, nicht erhöhen": a detail of the same subject corrected, in words of its answer;
-    // the subject stays.
-    if (!isSubject(d) && u.inTopic && aboutTopic(u.inTopic, t) && u.grounding === 'shared') return { case: 'follow-up', decision: u.inTopic };
     const meant = aboutTopic(d, t) || !isSubject(d) || !isClear(d) ? u.besides() : d;
-    return { case: 'correction', decision: meant };
+    // "Ich meine senken, nicht erhöhen": nothing else is named, a detail of the same subject is
+    // corrected in words of its answer; the subject stays.
+    const namesNothingElse = !isSubject(meant) && !(meant.kind === 'clarify' && meant.candidates.length > 0);
+    if (namesNothingElse && u.inTopic && aboutTopic(u.inTopic, t) && u.grounding === 'shared') return { case: 'follow-up', decision: u.inTopic };
+    return { case: 'correction', decision: askedAsBefore(meant, t) };
   }
 
   // After an answer, a message that leans on it is read against its topic first; one that fits
@@ -165,6 +166,15 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
 
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };
+}
+
+/**
+ * "Nein, ich meinte den Online-Rabatt" after a question for a fact asks the same of the other subject:
+ * its answer (with its flow offered), not the flow that acts on it.
+ */
+function askedAsBefore(meant: Decision, t: Tracker): Decision {
+  if (meant.kind !== 'flow' || !meant.entry || t.lastReply?.kind !== 'answer') return meant;
+  return { kind: 'answer', entry: meant.entry, others: [], p: meant.p, offer: { flow: meant.flow, ...(meant.step ? { step: meant.step } : {}) } };
 }
 
 /**

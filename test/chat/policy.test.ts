@@ -117,6 +117,15 @@ describe('nextMove', () => {
     expect(nextMove(t, say('nein, ich meinte wo meine Police ist'), () => understood(clear, { correction: true, besides: () => sibling }))).toEqual({ case: 'correction', decision: clear });
   });
 
+  it('a correction after a question for a fact asks the same of the other subject: its answer, with its flow offered', () => {
+    const t = tracker({ topic: { entry: 'discount-loyalty', flow: null, category: 'discounts' }, lastReply: { kind: 'answer', text: '', choices: [], sources: [], flow: null } as unknown as Tracker['lastReply'] });
+    const flowOnIt: Decision = { kind: 'flow', flow: 'online-insurance-join', entry: 'discount-online', p: 0.7 };
+    expect(nextMove(t, say('nein, ich meinte den Online-Rabatt'), () => understood({ kind: 'clarify', candidates: [] }, { correction: true, besides: () => flowOnIt }))).toEqual({
+      case: 'correction',
+      decision: { kind: 'answer', entry: 'discount-online', others: [], p: 0.7, offer: { flow: 'online-insurance-join' } },
+    });
+  });
+
   it('a correction of a detail in words of the answer keeps the subject', () => {
     const t = tracker({ topic: { entry: 'coverage-deductible', flow: 'deductible-change', category: null } });
     const same: Decision = { kind: 'flow', flow: 'deductible-change', entry: 'coverage-deductible', p: 0.6 };
