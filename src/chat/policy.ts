@@ -101,9 +101,11 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   }
 
   const u = understand();
-  // "Hab ich schon probiert, das geht nicht. Ihr seid unmöglich": a clause said it did not help, and
-  // the rest asks for nothing of ours.
-  const d: Decision = u.alone.kind !== 'act' && u.says.includes('unhelpful') && !isSubject(u.alone) && u.alone.kind !== 'contact' ? { kind: 'act', act: 'unhelpful' } : u.alone;
+  const d = u.alone;
+  // "Hab ich schon probiert, das geht nicht. Ihr seid unmöglich", "fatto, non funziona. basta, mi passi
+  // qualcuno": a clause says it did not help and the rest vents or asks for someone, nothing of ours.
+  // Past trying the answers again: people lead.
+  if (d.kind !== 'act' && u.says.includes('unhelpful') && !isSubject(d) && !u.correction) return { case: 'give-up', saidUnhelpful: true };
 
   // What the message says of the conversation itself.
   if (d.kind === 'act') {

@@ -377,7 +377,9 @@ function aboutAnotherCompany(u: Understanding, model: TenantModel, typed: string
 /** The other companies a text names (folded words), leaving out those our own pages speak of. */
 function othersNamed(u: Understanding, model: TenantModel, ws: readonly string[]): (readonly string[])[] {
   const joined = ` ${ws.join(' ')} `;
-  return u.otherCompanies.filter((name) => joined.includes(` ${name.join(' ')} `) && !name.every((w) => model.ours.includes(w)));
+  // A portal named after its company ("myCSS", "mySwica") names the company, as "myAtupri" names ours.
+  const named = (name: readonly string[]) => joined.includes(` ${name.join(' ')} `) || (name.length === 1 && ws.includes(`my${name[0]}`));
+  return u.otherCompanies.filter((name) => named(name) && !name.every((w) => model.ours.includes(w)));
 }
 
 /**

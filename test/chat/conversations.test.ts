@@ -93,6 +93,13 @@ describe('what a clause says of the conversation, beside what the message asks',
     expect(r.reply.text.startsWith(testApp.library().t('de', 'chat:unhelpful.people', { tenant: 'atupri' }))).toBe(true);
   });
 
+  it('"it still does not work" beside venting or a wish for someone, after an answer: people lead', async () => {
+    const v = new Visitor(app, 'kpt', 'it');
+    expect((await v.say("il pdf nell'archivio resta bianco")).reply.kind).toBe('answer');
+    const r = await v.say('ho provato tutto, non funziona lo stesso. uffa, mi serve una persona vera');
+    expect(r.reply.kind).toBe('escalate');
+  });
+
   it('a person asked for in a language is contact options, not only "let us go on in Italian"', async () => {
     const r = await new Visitor(app, 'kpt', 'it').say('potrei parlare con un operatore in italiano per piacere');
     expect(r.reply.kind).toBe('escalate');
@@ -118,7 +125,7 @@ describe('another company named as the visitor\'s own circumstance', () => {
   });
 
   it("another company's own service stays out of scope, however much it sounds like our login help", async () => {
-    for (const [lang, message] of [['de', 'Raiffeisen E-Banking: Passwort vergessen'], ['fr', 'mot de passe wifi oublié, la box Swisscom redémarre pas']] as const) {
+    for (const [lang, message] of [['de', 'Raiffeisen E-Banking: Passwort vergessen'], ['fr', 'mot de passe wifi oublié, la box Swisscom redémarre pas'], ['de', 'ich komme nicht mehr ins mySwica, Passwort vergessen']] as const) {
       const r = await new Visitor(app, 'kpt', lang).say(message);
       expect(['answer', 'flow'], message).not.toContain(r.reply.kind);
     }
