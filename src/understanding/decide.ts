@@ -339,6 +339,9 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
   return understood({ kind: 'flow', flow: flow.flow, ...(step ? { step } : {}), ...(entry ? { entry } : {}), p: first.p }, () => explain(reading, asking), said);
 }
 
+/** Question words that ask for a number, a time or a choice, folded, in the three languages. */
+const FACT_QUESTION = / (wie ?viele?|wie lange|wann|combien|quand|quanti|quante|quanto|quando|welche[rsmn]?|quel|quelle|quels|quelles|quale|quali) /;
+
 /**
  * Whether the message asks to act or for a fact. A story around a wish weighs on the whole message
  * ("voglio togliere la copertura infortuni, da febbraio lavoro a tempo pieno…" reads as a statement of
@@ -350,6 +353,9 @@ function wayOfAsking(u: Understanding, message: string): { act: number; fact: nu
     const p = u.actOrFact.predict(wordFeatureIds(text));
     return { act: p[ACT]!, fact: p[FACT]! };
   };
+  // "Wie viele Codes hat die Karte?", "jusqu'à quand ?": how many, how long, when and which ask for a
+  // fact, never to act, whatever else the words look like.
+  if (message.includes('?') && FACT_QUESTION.test(` ${words(fold(message)).join(' ')} `)) return { act: 0, fact: 1 };
   const whole = way(message);
   const clauses = [...message.matchAll(/[^,;:.!?\n]+[,;:.!?\n]*/gu)].map((m) => m[0].trim()).filter((c) => words(fold(c)).some((w) => !FUNCTION_WORDS.has(w)));
   if (clauses.length < 2) return whole;

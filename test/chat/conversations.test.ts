@@ -107,6 +107,14 @@ describe('what a clause says of the conversation, beside what the message asks',
   });
 });
 
+describe('how many, how long, when and which ask for a fact', () => {
+  it('gets the answer, not the flow that acts on its subject', async () => {
+    const r = await new Visitor(app, 'kpt', 'de').say('Wie viele Positionen stehen eigentlich auf so einer Codekarte?');
+    expect(r.reply.kind).toBe('answer');
+    expect(r.reply.sources[0]?.id).toBe('login-code-card');
+  });
+});
+
 describe('program code pasted into the chat', () => {
   it('is out of scope, however many login words it holds; a phone number in brackets is not code', async () => {
     for (const message of ["const res = await fetch('/login', { method: 'POST' }); j'ai toujours 403 avec mon mot de passe", 'SELECT password FROM users WHERE login = 1 geht nicht']) {
