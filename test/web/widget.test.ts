@@ -8,6 +8,9 @@ const testApp = buildApp({ PORTAL_TOKEN_SECRET: SECRET });
 afterAll(() => testApp.dispose());
 const { app } = testApp;
 const tenant = (id: string) => testApp.library().content.tenants.get(id)!.tenant;
+/** A chat message posted from a page of `origin`, naming `tenant`. */
+const chatFrom = (origin: string, tenant: string) =>
+  app.request('/api/chat', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ tenant, lang: 'fr', message: 'bonjour' }) });
 
 /** The tenants object the server baked into the loader. */
 function bakedTenants(js: string): Record<string, { o: string[]; d: string; c: string; t: Record<string, [string, string]> }> {
@@ -80,11 +83,7 @@ describe('CORS of the JSON API', () => {
   });
 
   it('puts the header on chat answers and on API errors alike', async () => {
-    const res = await app.request('/api/chat', {
-      method: 'POST',
-      headers: { origin: 'https://www.atupri.ch', 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'atupri', lang: 'fr', message: 'bonjour' }),
-    });
+    const res = await chatFrom('https://www.atupri.ch', 'atupri');
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://www.atupri.ch');
     const actions = await app.request('/api/actions', { headers: { origin: 'https://www.atupri.ch' } });
@@ -109,11 +108,7 @@ describe('CORS of the JSON API', () => {
   });
 
   it("refuses one insurer's site scripting another insurer's API (403 forbidden_origin, nothing done)", async () => {
-    const chat = await app.request('/api/chat', {
-      method: 'POST',
-      headers: { origin: 'https://www.atupri.ch', 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'kpt', lang: 'fr', message: 'bonjour' }),
-    });
+    const chat = await chatFrom('https://www.atupri.ch', 'kpt');
     expect(chat.status).toBe(403);
     expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('forbidden_origin');
     const search = await app.request('/api/search?tenant=atupri&lang=de&q=Passwort', { headers: { origin: 'https://kptnet.kpt.ch' } });
