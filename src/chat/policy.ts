@@ -96,8 +96,10 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     const refused = { case: 'mistyped-detail' as const, error: e.slot.error, ...(e.slot.didYouMean ? { didYouMean: e.slot.didYouMean } : {}) };
     // A word or two, or something shaped like the value: a mistyped value, not a new question.
     if (e.slot.didYouMean || e.slot.looked || e.words < POLICY.valueWords) return refused;
-    const { alone, inTopic } = understand();
-    if (alone.kind === 'smalltalk' || (alone.kind === 'clarify' && !inTopic) || (alone.kind === 'detail' && !inTopic)) return refused;
+    const { alone, inTopic, thanksOnly } = understand();
+    // A thanks or goodbye is not a mistyped value: the visitor is done (the closing below).
+    const closes = thanksOnly || (alone.kind === 'smalltalk' && alone.intent !== 'greeting');
+    if (!closes && (alone.kind === 'smalltalk' || (alone.kind === 'clarify' && !inTopic) || (alone.kind === 'detail' && !inTopic))) return refused;
   }
 
   const u = understand();
@@ -125,6 +127,9 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   if (t.paused && !open && d.kind === 'answer' && d.offer?.flow === t.paused.id) return { case: 'new-question', decision: d };
 
   if (open) {
+    // "Merci vielmal, das wars" while the flow waits: the visitor is done; the flow stays to come back to.
+    if (u.thanksOnly && !isSubject(d) && d.kind !== 'contact') return { case: 'closing', intent: d.kind === 'smalltalk' && d.intent === 'goodbye' ? 'goodbye' : 'thanks' };
+    if (d.kind === 'smalltalk' && d.intent === 'goodbye') return { case: 'closing', intent: 'goodbye' };
     if (u.correction && (aboutTopic(d, t) || !isSubject(d))) return { case: 'correction', decision: u.besides() };
     if (u.correction && isSubject(d)) return { case: 'correction', decision: d };
     if (d.kind === 'flow' && d.flow === open.id) {

@@ -210,6 +210,13 @@ describe('questions inside a flow, language switches, and back', () => {
 });
 
 describe('closings', () => {
+  it('a thanks and goodbye while a flow waits for a value closes, rather than being refused as the value', async () => {
+    const v = new Visitor(app, 'atupri', 'de');
+    expect((await v.say('Passwort vergessen, ich komme nicht mehr rein')).reply.flow?.step).toBe('password');
+    const bye = await v.say('danke vielmal, das wärs. schönen abend');
+    expect(bye.reply.kind).toBe('smalltalk');
+  });
+
   it('thanks that report success or say what the visitor will do next close, while thanks with a question get its answer', async () => {
     const fr = new Visitor(app, 'kpt', 'fr');
     await fr.say("le pdf s'affiche tout blanc");
