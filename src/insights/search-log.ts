@@ -15,6 +15,8 @@ export type SearchEvent = {
   found: number;
   /** Sent while typing (the help page's live search): kept back until the visitor stops typing. */
   typing?: boolean;
+  /** Who types: the page's tab, else the client's address. Another visitor's search never ends a burst. */
+  visitor?: string | undefined;
 };
 
 export type SearchLog = {
@@ -50,7 +52,7 @@ function sameBurst(earlier: string, later: string): boolean {
 
 export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS, onError = () => {} }: SearchLogOptions): SearchLog {
   type Pending = { e: SearchEvent; at: string; timer: NodeJS.Timeout };
-  // One pending query per tenant and language: a live search burst is one visitor typing.
+  // One pending query per visitor, tenant and language: a live search burst is one visitor typing.
   const pending = new Map<string, Pending>();
 
   // The log is for the editors, not the visitor: a search still answers when the database does not take
@@ -89,7 +91,7 @@ export function createSearchLog({ store, clock, settleMs = DEFAULT_SETTLE_MS, on
     searched(e) {
       const query = e.query.trim();
       if (!query) return;
-      const key = `${e.tenant}|${e.lang}`;
+      const key = `${e.tenant}|${e.lang}|${e.visitor ?? ''}`;
       const before = pending.get(key);
       if (before) {
         // The same visitor typing on or correcting a typo: the earlier query was not the question.

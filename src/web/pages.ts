@@ -47,10 +47,16 @@ export function helpPages(deps: WebDeps) {
     });
   };
 
-  const searchModel = (ctx: PageContext & { tc: TenantContent }, q: string | undefined, typing = false) => {
+  // Who is typing a live search: the tab id the page's script sends, else the client's address.
+  const searcher = (c: Context<Env>) => {
+    const tab = c.req.header('x-search-tab');
+    return tab && /^[A-Za-z0-9_-]{8,64}$/.test(tab) ? `tab:${tab}` : c.get('client');
+  };
+
+  const searchModel = (ctx: PageContext & { tc: TenantContent }, q: string | undefined, typing = false, visitor?: string) => {
     const query = (q ?? '').trim().slice(0, MAX_QUERY);
     const hits = query ? ctx.library.search.search(ctx.tenant.id, ctx.lang, query, { prefix: true, limit: 8 }) : [];
-    if (query) deps.searchLog?.searched({ tenant: ctx.tenant.id, lang: ctx.lang, query, found: hits.length, typing });
+    if (query) deps.searchLog?.searched({ tenant: ctx.tenant.id, lang: ctx.lang, query, found: hits.length, typing, visitor });
     return {
       query,
       results: hits.map((h) => ({ title: h.entry.question, url: entryUrl(ctx.tenant.id, h.entry), snippet: snippet(h.entry.text) })),
@@ -78,7 +84,7 @@ export function helpPages(deps: WebDeps) {
       // Back or forward to a search whose page htmx no longer holds asks for the whole page again.
       const restore = c.req.header('hx-history-restore-request') === 'true';
       if (c.req.header('hx-request') === 'true' && !restore) {
-        return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'), true)));
+        return c.html(renderPage('partials/results', ctx, searchModel(ctx, c.req.query('q'), true, searcher(c))));
       }
       return home(c, ctx);
     }),

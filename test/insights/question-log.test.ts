@@ -121,3 +121,23 @@ describe('search log: the help page searches while the visitor types', () => {
     }
   });
 });
+
+describe('search log: visitors typing at the same time', () => {
+  it("keeps one visitor's unanswered live search when another tab types a letter of it", async () => {
+    const own = buildApp();
+    try {
+      const live = (q: string, tab: string) =>
+        own.app.request(`/kpt/fr/search?q=${encodeURIComponent(q)}`, { headers: { 'hx-request': 'true', 'x-search-tab': tab } });
+      expect((await live('zzqxw vrillon', 'first-tab-0001')).status).toBe(200);
+      // Another visitor's first letter: the same letters start both, but it is not the same burst.
+      expect((await live('z', 'second-tab-0002')).status).toBe(200);
+      // Stopping the service writes what was kept back.
+      await own.close();
+      const store = openSqliteStore(`${own.dataDir}/assistant.db`);
+      expect((await store.questions('kpt', since)).map((q) => q.question)).toEqual(['zzqxw vrillon']);
+      store.close();
+    } finally {
+      await own.dispose().catch(() => {});
+    }
+  });
+});

@@ -69,6 +69,12 @@
     l.href = src;
     document.head.appendChild(l);
   };
+  // The live search names this page view (a random id, nothing else), so that the editors' log of
+  // searches that found nothing tells one visitor's typing from another's.
+  var tab = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+  document.addEventListener('htmx:configRequest', function (e) {
+    if (e.detail && /\/search(\?|$)/.test(e.detail.path || '')) e.detail.headers['X-Search-Tab'] = tab;
+  });
   var idle = function () { (window.requestIdleCallback || function (f) { setTimeout(f, 1); })(prefetch, { timeout: 3000 }); };
   if (document.readyState == 'complete') idle();
   else window.addEventListener('load', idle, { once: true });
