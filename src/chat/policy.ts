@@ -117,7 +117,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
     if (d.act === 'unhelpful') return open || t.unhelpful + 1 >= POLICY.unhelpfulTurns ? { case: 'give-up', saidUnhelpful: true } : { case: 'frustration' };
     // The reply is already in the language asked for: the open step again, or what to ask.
     if (d.act === 'language') return open ? { case: 'jump', step: open.step } : { case: 'language' };
-    if (u.thanksOnly && !open) return { case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' };
+    if (u.thanksOnly && !open) return thanked(t);
     if (d.act === 'delegate' && (open || t.topic)) return { case: 'delegate' };
     return { case: 'new-question', decision: { kind: 'clarify', candidates: [] } };
   }
@@ -147,7 +147,7 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
 
   // "Super danke, dann mach ich das grad", "merci ça marche !": thanks, and nothing asked of ours but
   // perhaps the subject just answered.
-  if (u.thanksOnly && (!isSubject(d) || aboutTopic(d, t)) && d.kind !== 'contact') return { case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' };
+  if (u.thanksOnly && (!isSubject(d) || aboutTopic(d, t)) && d.kind !== 'contact') return thanked(t);
   if (d.kind === 'smalltalk' && d.intent !== 'greeting') {
     // A second thanks (the first was answered with "anything else?") is a goodbye.
     const closing = d.intent === 'thanks' && t.lastReply?.kind === 'smalltalk' ? 'goodbye' : d.intent;
@@ -174,6 +174,9 @@ export function nextMove(t: Tracker, e: Event, understand: () => Understood): Mo
   if (notHelping(d) && t.unhelpful + 1 >= POLICY.unhelpfulTurns) return { case: 'give-up' };
   return { case: 'new-question', decision: d };
 }
+
+/** A thanks closes; after "anything else?" (the last reply was small talk) it is a goodbye. */
+const thanked = (t: Tracker): Move => ({ case: 'closing', intent: t.lastReply?.kind === 'smalltalk' ? 'goodbye' : 'thanks' });
 
 /**
  * "Nein, ich meinte den Online-Rabatt" after a question for a fact asks the same of the other subject:
