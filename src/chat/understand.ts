@@ -81,10 +81,11 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     const onTopic = sharedWith(topicEntry);
     // A question for a detail in words none of our texts knows ("und wann fährt der Bus nach Bern?") is
     // not one about the topic either.
-    const strangeWords = mostlyStrange(model.vocabulary(message));
+    // Read only when needed: the vocabulary's typo-tolerant lookup is the dearest part of a turn's reading.
+    const strangeWords = () => mostlyStrange(model.vocabulary(message));
     const elsewhere =
-      (alone.kind === 'oos' && onTopic !== 'distinctive' && (alone.p >= CLEARLY_ELSEWHERE || strangeWords)) ||
-      (alone.kind === 'detail' && onTopic === 'none' && strangeWords);
+      (alone.kind === 'oos' && onTopic !== 'distinctive' && (alone.p >= CLEARLY_ELSEWHERE || strangeWords())) ||
+      (alone.kind === 'detail' && onTopic === 'none' && strangeWords());
     // Gibberish leans on nothing: a message mostly unknown to the model is not read against the topic.
     if (topic && near && !newTopic && !elsewhere && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
       const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
@@ -157,11 +158,22 @@ function entryText(tc: TenantContent, lang: Lang, id: string | null): string | u
 function sharing(tc: TenantContent, lang: Lang, own: readonly string[], text: string, model: TenantModel): 'distinctive' | 'common' | 'none' {
   const stem = stemmers[lang];
   // Content words on both sides: "nächste" and "nach" share a stem, not a subject.
-  const theirs = new Set(contentWords(model, text).map(stem));
+  const theirs = stemsOf(tc, lang, text, () => contentWords(model, text).map(stem));
   const shared = own.map(stem).filter((w) => theirs.has(w) && !/^\d+$/.test(w));
   if (shared.length === 0) return 'none';
   const used = entriesUsing(tc, lang);
   return shared.some((w) => (used.get(w) ?? 0) <= DISTINCTIVE_IN) ? 'distinctive' : 'common';
+}
+
+/** The content words' stems of an entry's text, worked out once per content (its texts are few). */
+const entryStems = new WeakMap<TenantContent, Map<string, Set<string>>>();
+function stemsOf(tc: TenantContent, lang: Lang, text: string, of: () => string[]): Set<string> {
+  const byText = entryStems.get(tc) ?? new Map<string, Set<string>>();
+  entryStems.set(tc, byText);
+  const key = `${lang}\n${text}`;
+  let stems = byText.get(key);
+  if (!stems) byText.set(key, (stems = new Set(of())));
+  return stems;
 }
 
 /** A word in this many of a tenant's entries at most says which one is meant. */
