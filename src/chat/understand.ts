@@ -75,7 +75,8 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
     // Out of scope, and clearly so or in words none of our subjects uses ("und wie wird das Wetter am
     // Wochenende?"), a message is not read as a follow-up of the topic's question.
     // A word the topic's answer used itself ("et il faut un compte PostFinance ?") keeps it in view.
-    const own = contentWords(model, message).filter((w) => !understanding.generic[lang].has(w));
+    const mine = contentWords(model, message);
+    const own = mine.filter((w) => !understanding.generic[lang].has(w));
     const topicEntry = topic ? entryText(tc, lang, topic.entry) : undefined;
     const sharedWith = (text: string | undefined) => (text ? sharing(tc, lang, own, text, model) : 'none');
     const onTopic = sharedWith(topicEntry);
@@ -88,7 +89,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       (alone.kind === 'detail' && onTopic === 'none' && strangeWords());
     // Gibberish leans on nothing: a message mostly unknown to the model is not read against the topic.
     if (topic && near && !newTopic && !elsewhere && model.classifier.known(model.features(message, lang)) >= DECISION.knownForDetail) {
-      const prior = { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] };
+      const prior = { prior: topicPrior(near) };
       // The message as it is, its topic's subjects likelier: "et sur l'ordinateur, quels formats ?"
       // names its own subject, which the topic only helps to pick among its neighbours.
       const withPrior = () => decide(understanding, model, lang, message, prior).decision;
@@ -99,7 +100,7 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       const joined = () =>
         lead ? decide(understanding, model, lang, `${lead.replace(/[?？!.\s]+$/u, '')} ${message}`, prior).decision : undefined;
       // A question for a detail names nothing of its own: the topic's question first.
-      const namesNothing = alone.kind === 'detail' || contentWords(model, message).every((w) => understanding.generic[lang].has(w));
+      const namesNothing = alone.kind === 'detail' || own.length === 0;
       for (const read of namesNothing ? [joined, withPrior] : [withPrior, joined]) {
         const d = read();
         if (d && isNear(d, near)) {
@@ -117,14 +118,14 @@ export function fromModels(understanding: Understanding, model: TenantModel, tc:
       ...(inTopic ? { inTopic } : {}),
       grounding,
       thanksOnly: !asks && opensWith(ws, intents[lang].thanks),
-      ownWords: contentWords(model, message).length,
+      ownWords: mine.length,
       opensAsFollowUp,
       correction: says(ws, intents[lang].correction),
       newTopic,
       says: read.said,
       // What a correction meant is most often a neighbour of what was understood ("umgekehrt: eintreten"
       // after leaving): the topic left out, its neighbours likelier.
-      besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {}, ...(near ? { prior: (l: Label) => TOPIC_PRIOR[nearness(l, near)] } : {}) }).decision,
+      besides: () => decide(understanding, model, lang, message, { exclude: topic ?? {}, ...(near ? { prior: topicPrior(near) } : {}) }).decision,
     };
   };
 }
@@ -209,6 +210,8 @@ type Near = { entries: Set<string>; flows: Set<string>; related: Set<string>; ow
  * Subjects elsewhere keep their weight, so a message that clearly asks something else still does.
  */
 const TOPIC_PRIOR = { own: 4, related: 3, category: 2, elsewhere: 1 } as const;
+
+const topicPrior = (near: Near) => (l: Label) => TOPIC_PRIOR[nearness(l, near)];
 
 function nearness(l: Label, near: Near): keyof typeof TOPIC_PRIOR {
   if (l.kind === 'faq') return near.own.has(l.id) ? 'own' : near.related.has(l.id) ? 'related' : near.entries.has(l.id) ? 'category' : 'elsewhere';

@@ -253,7 +253,12 @@ export function decide(u: Understanding, model: TenantModel, lang: Lang, typed: 
 
   // Named as the visitor's own circumstance beside a question of ours ("wie melde ich mich für eBill
   // an? bin bei der Raiffeisen", "le code n'arrive pas, j'ai un natel Swisscom"), the company is context.
-  if (aboutAnotherCompany(u, model, typed) && !companyIsContext(u, model, message, (r) => at(read(r), inScope).p >= DECISION.confident && at(read(r), inScope).i === at(read(r), () => true).i)) {
+  const clearlyOurs = (text: string) => {
+    const r = read(text);
+    const ours = at(r, inScope);
+    return ours.p >= DECISION.confident && ours.i === at(r, () => true).i;
+  };
+  if (aboutAnotherCompany(u, model, typed) && !companyIsContext(u, model, message, clearlyOurs)) {
     return understood({ kind: 'oos', p: 1 }, () => explain(whole), said);
   }
 
